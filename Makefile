@@ -1,0 +1,52 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Development defaults; production reads its own environment (see docs/deploy.md).
+export DEBUG ?= true
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+.PHONY: run test setup install messages database demo lint check clean
+
+run: setup database demo
+	@echo "Serving on http://127.0.0.1:8000/ (admin: /admin/). Stop with Ctrl-C."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: install messages
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Translations are compiled at set-up; GNU gettext comes from Debian.
+messages:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	  else echo "Please install GNU gettext (apt-get install gettext)"; exit 1; fi; }
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+database:
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py load_catalogue
+
+demo:
+	$(BIN)/python manage.py load_demo_data
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -1,0 +1,15 @@
+"""Test settings: the real settings module, with the few things tests must not pay for."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from config.settings import *  # noqa: F403
+from config.settings import REST_FRAMEWORK
+
+# Hashing demo passwords with PBKDF2 costs seconds per test run.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}

@@ -1,0 +1,47 @@
+"""The domain model. Split by subject: the organisation, the catalogue, rounds and inspections."""
+
+from inspections.models.audit import Event
+from inspections.models.catalogue import (
+    AnswerType,
+    ClassificationLevel,
+    Criterion,
+    EmulationModel,
+    EvidenceKind,
+    ModelVersion,
+    Section,
+)
+from inspections.models.evidence import (
+    ActionResponse,
+    Commitment,
+    CorrectiveAction,
+    EvidencePhoto,
+)
+from inspections.models.inspection import Answer, Inspection, InspectionRevision
+from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
+from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
+
+__all__ = [
+    "ActionResponse",
+    "Answer",
+    "AnswerType",
+    "Assignment",
+    "ClassificationLevel",
+    "Commitment",
+    "CorrectiveAction",
+    "Criterion",
+    "EmulationModel",
+    "Event",
+    "EvidenceKind",
+    "EvidencePhoto",
+    "Group",
+    "Inspection",
+    "InspectionRevision",
+    "ModelVersion",
+    "OrgUnit",
+    "RankingSnapshot",
+    "RoleKind",
+    "Round",
+    "Section",
+    "UnitResult",
+    "UserRole",
+]

@@ -1,0 +1,147 @@
+"""The organisation: groups of comparable units, a unit tree of any depth, and user roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspections.vietnamese import vietnamese_sort_key
+
+
+class Group(models.Model):
+    """Khối thi đua: units ranked together."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    sort_key = models.CharField(max_length=600, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("khối thi đua")
+        verbose_name_plural = _("khối thi đua")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column kept in step with its source, so lists sort in Vietnamese order.
+        self.sort_key = vietnamese_sort_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class OrgUnit(models.Model):
+    """Cơ quan, đơn vị: a node of the organisation tree, with validity dates."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("khối thi đua"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), default=timezone.localdate)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("đã sáp nhập vào"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_units",
+    )
+    # "/1/7/42/": the ids from the root down, so "own unit and its descendants" is one prefix query.
+    path = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    sort_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
+
+    class Meta:
+        ordering = ["sort_key", "code"]
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="orgunit_valid_to_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="orgunit_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived columns kept in step with their sources; the path of descendants follows.
+        self.sort_key = vietnamese_sort_key(self.name)
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        old_path = self.path
+        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for descendant in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                descendant.path = self.path + descendant.path[len(old_path) :]
+                super(OrgUnit, descendant).save(update_fields=["path"])
+
+    def is_within(self, ancestor: OrgUnit) -> bool:
+        """True when this unit is `ancestor` or one of its descendants."""
+        return self.path.startswith(ancestor.path)
+
+
+class RoleKind(models.TextChoices):
+    INSPECTOR = "inspector", _("Cán bộ kiểm tra")
+    OFFICE = "office", _("Đơn vị")
+    INTERNAL_AFFAIRS = "internal_affairs", _("Phòng Nội vụ")
+    LEADER = "leader", _("Lãnh đạo")
+
+
+class UserRole(models.Model):
+    """A role a user holds, tied to the unit it concerns (their own unit)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    kind = models.CharField(_("vai trò"), max_length=20, choices=RoleKind.choices)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user_roles",
+    )
+
+    class Meta:
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "unit"], name="userrole_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["leader"]) | Q(unit__isnull=False),
+                name="userrole_unit_required_except_leader",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} — {self.unit or ''}"

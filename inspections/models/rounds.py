@@ -1,0 +1,171 @@
+"""Rounds of inspection, who inspects whom, and the stored results and rankings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models.catalogue import ModelVersion
+from inspections.models.org import Group, OrgUnit
+
+
+class Round(models.Model):
+    """Đợt kiểm tra: a period using one model version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Chuẩn bị")
+        OPEN = "open", _("Đang kiểm tra")
+        CLOSED = "closed", _("Đã khóa")
+        PUBLISHED = "published", _("Đã công bố")
+
+    name = models.CharField(_("tên đợt"), max_length=200)
+    version = models.ForeignKey(
+        ModelVersion,
+        verbose_name=_("phiên bản mô hình"),
+        on_delete=models.PROTECT,
+        related_name="rounds",
+    )
+    starts_on = models.DateField(_("ngày bắt đầu"))
+    ends_on = models.DateField(_("ngày kết thúc"))
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        verbose_name = _("đợt kiểm tra")
+        verbose_name_plural = _("đợt kiểm tra")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="round_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """An inspector assigned to inspect one unit in one round."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ kiểm tra"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    due_on = models.DateField(_("hạn"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["round", "unit__sort_key"]
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "inspector"], name="assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} — {self.unit} — {self.inspector}"
+
+    @property
+    def effective_due_on(self) -> datetime.date:
+        return self.due_on or self.round.ends_on
+
+
+class UnitResult(models.Model):
+    """A unit's result in a round (rule 6), recomputed on every approval and revision."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="results"
+    )
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="results"
+    )
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("khối thi đua"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    score_exact = models.DecimalField(max_digits=22, decimal_places=15, null=True, blank=True)
+    score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
+    classification = models.CharField(_("xếp loại"), max_length=30, blank=True)
+    # Position of the class in the version's order (1 = best): ranking sorts on it in SQL.
+    class_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    critical_failed = models.BooleanField(default=False)
+    enough_basis = models.BooleanField(default=True)
+    sections = models.JSONField(default=dict, blank=True)
+    inspection_count = models.PositiveSmallIntegerField(default=0)
+    provisional = models.BooleanField(_("tạm tính"), default=False)
+    rank = models.PositiveIntegerField(_("thứ hạng đã công bố"), null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kết quả đơn vị")
+        verbose_name_plural = _("kết quả đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "round"], name="unitresult_unique"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=100)),
+                name="unitresult_score_0_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "group", "class_order", "-score"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.round}: {self.score}"
+
+
+class RankingSnapshot(models.Model):
+    """The ranking as published; a republication adds one and keeps the earlier ones."""
+
+    round = models.ForeignKey(
+        Round, verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    number = models.PositiveSmallIntegerField(_("lần công bố"))
+    published_at = models.DateTimeField(_("ngày công bố"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("lý do công bố lại"), blank=True)
+    # {"groups": [{"id", "code", "name", "rows": [{"unit_id", "unit_code", "unit_name", "rank",
+    #   "classification", "score", "provisional", "movement"}]}]}
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["round", "-number"]
+        verbose_name = _("bảng xếp hạng đã công bố")
+        verbose_name_plural = _("bảng xếp hạng đã công bố")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="snapshot_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(reason=""), name="snapshot_republish_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} #{self.number}"

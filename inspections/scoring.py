@@ -1,0 +1,399 @@
+"""Scoring of inspections, units and rankings: BRIEF.md, "Scoring rules" 1-7.
+
+Pure on purpose: catalogue rules and answers in, exact scores out. No Django, no database,
+no floats; points are `Decimal`, percentages `Fraction` until the single half-up rounding.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from operator import itemgetter
+from typing import Final, TypeAlias
+
+NA: Final = "na"
+AnswerValue: TypeAlias = bool | int | Decimal | str | None
+
+_HUNDRED: Final = Fraction(100)
+_ONE_DECIMAL: Final = Decimal("0.1")
+_TOP_LEVEL: Final = 4
+# Ranking sort key over (class position, -score, order key, unit id, entry): never the entry.
+_STANDING_THEN_NAME: Final = itemgetter(0, 1, 2, 3)
+_PERCENT_MAX: Final = Decimal(100)
+# ASCII digits only: Decimal() would also take "٩٨" or "1_0", which no inspector means to type.
+_NUMBER: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+class AnswerType(StrEnum):
+    YES_NO = "yes_no"
+    LEVEL = "level"
+    PERCENT = "percent"
+
+
+class ClassCode(StrEnum):
+    EXCELLENT = "xuat_sac"
+    GOOD = "tot"
+    FAIR = "kha"
+    PASS = "dat"
+    FAIL = "khong_dat"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A value >= minimum earns points."""
+
+    minimum: Decimal
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class CriterionRule:
+    code: str
+    section: str
+    answer_type: AnswerType
+    max_points: Decimal
+    bands: tuple[Band, ...] = ()
+    critical: bool = False
+    na_allowed: bool = False
+
+    def __post_init__(self) -> None:
+        # Models store the type as a plain str; coerce so comparisons and bad data fail here.
+        object.__setattr__(self, "answer_type", AnswerType(self.answer_type))
+
+
+@dataclass(frozen=True)
+class ClassRule:
+    """A rounded score >= minimum_score reaches this class."""
+
+    code: str
+    minimum_score: Decimal
+
+
+@dataclass(frozen=True)
+class ModelRules:
+    criteria: tuple[CriterionRule, ...]
+    classes: tuple[ClassRule, ...]  # best first
+    critical_cap: str
+    top_class_section_minimum: Decimal
+    applicable_floor: Decimal
+
+
+class InvalidAnswer(ValueError):
+    """A raw answer that does not fit its criterion; `code` is stable, the caller translates."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_answer_value(criterion: CriterionRule, raw: object) -> AnswerValue:
+    """Validate a JSON-ish value for `criterion`; percent values come back as `Decimal`."""
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw == NA:
+        if not criterion.na_allowed:
+            raise InvalidAnswer("na_not_allowed", f"{criterion.code} does not allow N/A.")
+        return NA
+    if criterion.answer_type == AnswerType.YES_NO:
+        if not isinstance(raw, bool):
+            raise _wrong_type(criterion, "true or false")
+        return raw
+    if criterion.answer_type == AnswerType.LEVEL:
+        # bool is an int subclass: True must not pass for level 1.
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise _wrong_type(criterion, "a whole number from 0 to 4")
+        if not 0 <= raw <= _TOP_LEVEL:
+            raise InvalidAnswer("out_of_range", f"{criterion.code} expects a level from 0 to 4.")
+        return raw
+    return _parse_percent(criterion, raw)
+
+
+def _parse_percent(criterion: CriterionRule, raw: object) -> Decimal:
+    expected = "a number from 0 to 100"
+    if isinstance(raw, bool):
+        raise _wrong_type(criterion, expected)
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise _wrong_type(criterion, expected)
+        # repr() is the shortest text that round-trips: what the JSON said, never binary noise.
+        value = Decimal(repr(raw))
+    elif isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise _wrong_type(criterion, expected)
+        value = raw
+    elif isinstance(raw, str) and _NUMBER.fullmatch(raw.strip()):
+        value = Decimal(raw.strip())
+    else:
+        raise _wrong_type(criterion, expected)
+    if not 0 <= value <= _PERCENT_MAX:
+        raise InvalidAnswer("out_of_range", f"{criterion.code} expects a value from 0 to 100.")
+    rounded = value.quantize(_ONE_DECIMAL)
+    if rounded != value:
+        raise InvalidAnswer(
+            "too_many_decimals", f"{criterion.code} accepts at most one decimal place."
+        )
+    return rounded.copy_abs()  # one stored form: "98" and "98.00" both become 98.0, never -0.0
+
+
+def _wrong_type(criterion: CriterionRule, expected: str) -> InvalidAnswer:
+    return InvalidAnswer("wrong_type", f"{criterion.code} expects {expected}.")
+
+
+def criterion_points(criterion: CriterionRule, value: AnswerValue) -> Decimal | None:
+    """Points earned; None when N/A or unanswered, so it leaves both earned and possible."""
+    value = parse_answer_value(criterion, value)  # a stored value must still fit its criterion
+    if value is None or value == NA:
+        return None
+    if isinstance(value, bool):
+        return criterion.max_points if value else Decimal(0)
+    if isinstance(value, int):
+        return criterion.max_points * value / _TOP_LEVEL  # exact: dividing by 4 terminates
+    if isinstance(value, Decimal):
+        return _band_points(criterion.bands, value)
+    raise InvalidAnswer("wrong_type", f"{criterion.code} has an unreadable value.")
+
+
+def _band_points(bands: Iterable[Band], value: Decimal) -> Decimal:
+    # Bands may come unsorted from an edited draft version: take the highest minimum reached.
+    reached = [band for band in bands if value >= band.minimum]
+    if not reached:
+        return Decimal(0)
+    return max(reached, key=lambda band: (band.minimum, band.points)).points
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    code: str
+    earned: Decimal | None
+    possible: Decimal | None
+    critical_failed: bool
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    section: str
+    earned: Decimal
+    possible: Decimal
+    exact: Fraction | None  # None when no criterion of the section applies ("—")
+    rounded: Decimal | None
+
+
+@dataclass(frozen=True)
+class InspectionScore:
+    earned: Decimal
+    possible: Decimal
+    exact: Fraction | None
+    rounded: Decimal | None
+    sections: tuple[SectionScore, ...]
+    criteria: tuple[CriterionResult, ...]
+    critical_failures: tuple[str, ...]
+    classification: str | None
+    enough_basis: bool
+
+
+def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> InspectionScore:
+    """Score one checklist. Unanswered criteria count as not scored, so drafts show a running
+    score; submit validation (rule 5) lives with the services."""
+    results = tuple(_criterion_result(c, answers.get(c.code)) for c in rules.criteria)
+    by_section: dict[str, list[CriterionResult]] = {}
+    for criterion, result in zip(rules.criteria, results, strict=True):
+        by_section.setdefault(criterion.section, []).append(result)
+    sections = tuple(_section_score(name, rows) for name, rows in by_section.items())
+    earned = _total(r.earned for r in results)
+    possible = _total(r.possible for r in results)
+    exact = _percentage(earned, possible)
+    rounded = None if exact is None else round_half_up(exact)
+    critical_failures = tuple(r.code for r in results if r.critical_failed)
+    return InspectionScore(
+        earned=earned,
+        possible=possible,
+        exact=exact,
+        rounded=rounded,
+        sections=sections,
+        criteria=results,
+        critical_failures=critical_failures,
+        classification=classify(
+            rules,
+            rounded_score=rounded,
+            section_scores=(s.exact for s in sections),
+            critical_failed=bool(critical_failures),
+            applicable_points=possible,
+        ),
+        enough_basis=_enough_basis(rules, possible),
+    )
+
+
+def _criterion_result(criterion: CriterionRule, value: AnswerValue) -> CriterionResult:
+    earned = criterion_points(criterion, value)
+    if earned is None:
+        return CriterionResult(criterion.code, None, None, critical_failed=False)
+    failed = criterion.critical and earned == 0
+    return CriterionResult(criterion.code, earned, criterion.max_points, critical_failed=failed)
+
+
+def _section_order(rules: ModelRules) -> list[str]:
+    return list(dict.fromkeys(c.section for c in rules.criteria))
+
+
+def _section_score(section: str, results: Sequence[CriterionResult]) -> SectionScore:
+    earned = _total(r.earned for r in results)
+    possible = _total(r.possible for r in results)
+    exact = _percentage(earned, possible)
+    rounded = None if exact is None else round_half_up(exact)
+    return SectionScore(section, earned, possible, exact, rounded)
+
+
+def _total(points: Iterable[Decimal | None]) -> Decimal:
+    return sum((p for p in points if p is not None), Decimal(0))
+
+
+def _percentage(earned: Decimal, possible: Decimal) -> Fraction | None:
+    if possible == 0:
+        return None
+    return _HUNDRED * Fraction(earned) / Fraction(possible)
+
+
+def _enough_basis(rules: ModelRules, applicable_points: Decimal) -> bool:
+    return applicable_points > 0 and applicable_points >= rules.applicable_floor
+
+
+def round_half_up(value: Fraction | Decimal) -> Decimal:
+    """Two decimals, ties away from zero, on the exact value: no float, no guard digits."""
+    scaled = Fraction(value) * 100
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    sign = "-" if scaled < 0 and whole else ""
+    return Decimal(f"{sign}{whole}e-2")  # built from text: exact whatever the context precision
+
+
+def classify(
+    rules: ModelRules,
+    *,
+    rounded_score: Decimal | None,
+    section_scores: Iterable[Fraction | None],
+    critical_failed: bool,
+    applicable_points: Decimal,
+) -> str | None:
+    """Class code for a rounded score (rule 4); None when there is not enough basis."""
+    if rounded_score is None or not _enough_basis(rules, applicable_points):
+        return None
+    codes = [c.code for c in rules.classes]
+    index = next((i for i, c in enumerate(rules.classes) if rounded_score >= c.minimum_score), None)
+    if index is None:
+        return None  # a version without a 0 threshold leaves lower scores unclassified
+    section_minimum = Fraction(rules.top_class_section_minimum)
+    if index == 0 and any(s is not None and s < section_minimum for s in section_scores):
+        index = 1
+    if critical_failed:
+        index = max(index, codes.index(rules.critical_cap))
+    return codes[index] if index < len(codes) else None
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    exact: Fraction | None
+    rounded: Decimal | None
+    sections: dict[str, Decimal | None]
+    classification: str | None
+    critical_failed: bool
+    enough_basis: bool
+    inspection_count: int  # inspections whose scores were averaged
+
+
+def unit_score(rules: ModelRules, inspections: Sequence[InspectionScore]) -> UnitScore:
+    """Rule 6 over the approved official inspections (latest revisions) the caller passes."""
+    # The mean is over inspections that have a score; the unit has enough basis when any does.
+    scored = [i for i in inspections if i.exact is not None]
+    exact = _mean([i.exact for i in scored if i.exact is not None])
+    section_means: dict[str, Fraction | None] = {}
+    for section in _section_order(rules):
+        values = [
+            s.exact
+            for i in scored
+            for s in i.sections
+            if s.section == section and s.exact is not None
+        ]
+        section_means[section] = _mean(values)
+    critical_failed = any(i.critical_failures for i in inspections)
+    rounded = None if exact is None else round_half_up(exact)
+    return UnitScore(
+        exact=exact,
+        rounded=rounded,
+        sections={s: None if m is None else round_half_up(m) for s, m in section_means.items()},
+        classification=classify(
+            rules,
+            rounded_score=rounded,
+            section_scores=section_means.values(),
+            critical_failed=critical_failed,
+            # the largest applicable total reaches the floor exactly when some inspection does
+            applicable_points=max((i.possible for i in inspections), default=Decimal(0)),
+        ),
+        critical_failed=critical_failed,
+        enough_basis=any(i.enough_basis for i in inspections),
+        inspection_count=len(scored),
+    )
+
+
+def _mean(values: Sequence[Fraction]) -> Fraction | None:
+    if not values:
+        return None
+    return sum(values, Fraction(0)) / len(values)
+
+
+@dataclass(frozen=True)
+class RankingEntry:
+    unit_id: int
+    classification: str | None
+    rounded_score: Decimal | None
+    order_key: str = ""  # sorts ties and unranked units, e.g. a Vietnamese sort key of the name
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    unit_id: int
+    rank: int | None
+    classification: str | None
+    rounded_score: Decimal | None
+
+
+def rank_units(class_order: Sequence[str], entries: Iterable[RankingEntry]) -> list[RankedEntry]:
+    """Rule 7: competition ranking (1, 2, 2, 4) by class then rounded score; one sort."""
+    position = {code: i for i, code in enumerate(class_order)}
+    ranked: list[tuple[int, Decimal, str, int, RankingEntry]] = []
+    unranked: list[RankingEntry] = []
+    for entry in entries:
+        klass, score = entry.classification, entry.rounded_score
+        if klass is None or score is None:
+            unranked.append(entry)
+        elif klass not in position:
+            raise ValueError(f"Unknown class {klass!r} for unit {entry.unit_id}.")
+        else:
+            ranked.append((position[klass], -score, entry.order_key, entry.unit_id, entry))
+    ranked.sort(key=_STANDING_THEN_NAME)
+    result: list[RankedEntry] = []
+    previous: tuple[int, Decimal] | None = None
+    rank = 0
+    for place, (klass_position, negative_score, _, _, entry) in enumerate(ranked, start=1):
+        standing = (klass_position, negative_score)
+        if standing != previous:
+            rank, previous = place, standing
+        result.append(RankedEntry(entry.unit_id, rank, entry.classification, entry.rounded_score))
+    unranked.sort(key=lambda entry: (entry.order_key, entry.unit_id))
+    result.extend(RankedEntry(e.unit_id, None, e.classification, e.rounded_score) for e in unranked)
+    return result
+
+
+def movement(current_rank: int | None, previous_rank: int | None) -> int | None:
+    """Places gained since the previous ranked round; None shows as "mới" or unranked."""
+    if current_rank is None or previous_rank is None:
+        return None
+    return previous_rank - current_rank

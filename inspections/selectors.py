@@ -1,0 +1,175 @@
+"""Reads that several doors share, written to run a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from inspections import scoring
+from inspections.models import (
+    ClassificationLevel,
+    Group,
+    OrgUnit,
+    RankingSnapshot,
+    Round,
+    UnitResult,
+)
+from inspections.services.catalogue import rules_for_version
+
+
+@dataclass
+class RankingRow:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    rank: int | None
+    classification: str
+    classification_name: str
+    score: Decimal | None
+    provisional: bool
+    previous_rank: int | None
+    movement: int | None  # previous rank minus this rank; None = "mới" (new) or unranked
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["score"] = str(self.score) if self.score is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RankingRow:
+        score = data.get("score")
+        return cls(**{**data, "score": Decimal(score) if score is not None else None})
+
+
+@dataclass
+class GroupRanking:
+    group_id: int
+    group_code: str
+    group_name: str
+    rows: list[RankingRow] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "group_id": self.group_id,
+            "group_code": self.group_code,
+            "group_name": self.group_name,
+            "rows": [row.as_json() for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GroupRanking:
+        return cls(
+            group_id=data["group_id"],
+            group_code=data["group_code"],
+            group_name=data["group_name"],
+            rows=[RankingRow.from_json(row) for row in data["rows"]],
+        )
+
+
+def ranking_for_round(*, round: Round, group: Group | None = None) -> list[GroupRanking]:
+    """The published snapshot of a published round; the live ranking otherwise."""
+    if round.status == Round.Status.PUBLISHED:
+        snapshot = RankingSnapshot.objects.filter(round=round).order_by("-number").first()
+        if snapshot is not None:
+            groups = [GroupRanking.from_json(g) for g in snapshot.data.get("groups", [])]
+            return [g for g in groups if group is None or g.group_id == group.pk]
+    return ranking_compute(round=round, group=group)
+
+
+def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRanking]:
+    """Rule 7 over the stored unit results of a round, per group."""
+    rules = rules_for_version(round.version)
+    class_names = dict(
+        ClassificationLevel.objects.filter(version_id=round.version_id).values_list("code", "name")
+    )
+    groups = Group.objects.all() if group is None else Group.objects.filter(pk=group.pk)
+    rankings = {g.pk: GroupRanking(g.pk, g.code, g.name) for g in groups}
+
+    live_units = OrgUnit.objects.filter(
+        group_id__in=rankings,
+        merged_into__isnull=True,
+        valid_from__lte=round.ends_on,
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=round.starts_on))
+    units: dict[int, dict[str, Any]] = {
+        u["id"]: dict(u) for u in live_units.values("id", "code", "name", "sort_key", "group_id")
+    }
+    results: dict[int, dict[str, Any]] = {}
+    for r in UnitResult.objects.filter(round=round).values(
+        "unit_id",
+        "unit__code",
+        "unit__name",
+        "unit__sort_key",
+        "unit__group_id",
+        "score",
+        "classification",
+        "provisional",
+    ):
+        results[r["unit_id"]] = dict(r)
+        units.setdefault(
+            r["unit_id"],
+            {
+                "id": r["unit_id"],
+                "code": r["unit__code"],
+                "name": r["unit__name"],
+                "sort_key": r["unit__sort_key"],
+                "group_id": r["unit__group_id"],
+            },
+        )
+    previous = _previous_ranks(round)
+    class_order = [rule.code for rule in rules.classes]
+    for group_id, ranking in rankings.items():
+        members = [u for u in units.values() if u["group_id"] == group_id]
+        entries = []
+        for unit in members:
+            result = results.get(unit["id"], {})
+            entries.append(
+                scoring.RankingEntry(
+                    unit_id=unit["id"],
+                    classification=result.get("classification") or None,
+                    rounded_score=result.get("score"),
+                    order_key=unit["sort_key"],
+                )
+            )
+        by_id = {u["id"]: u for u in members}
+        for ranked in scoring.rank_units(class_order, entries):
+            unit = by_id[ranked.unit_id]
+            result = results.get(ranked.unit_id, {})
+            before = previous.get((ranked.unit_id, group_id))
+            classification = result.get("classification") or ""
+            ranking.rows.append(
+                RankingRow(
+                    unit_id=ranked.unit_id,
+                    unit_code=unit["code"],
+                    unit_name=unit["name"],
+                    rank=ranked.rank,
+                    classification=classification,
+                    classification_name=class_names.get(classification, ""),
+                    score=result.get("score"),
+                    provisional=bool(result.get("provisional")),
+                    previous_rank=before,
+                    movement=scoring.movement(ranked.rank, before),
+                )
+            )
+    return [r for r in rankings.values() if r.rows or group is not None]
+
+
+def _previous_ranks(round: Round) -> dict[tuple[int, int], int]:
+    """(unit, group) → rank in the latest earlier round (by end date) where it was ranked."""
+    found: dict[tuple[int, int], int] = {}
+    earlier = (
+        UnitResult.objects.filter(
+            rank__isnull=False,
+            group__isnull=False,
+            round__status=Round.Status.PUBLISHED,
+            round__ends_on__lt=round.ends_on,
+        )
+        .order_by("-round__ends_on", "-round_id")
+        .values_list("unit_id", "group_id", "rank")
+    )
+    for unit_id, group_id, rank in earlier.iterator(chunk_size=5000):
+        if group_id is not None and rank is not None:
+            found.setdefault((unit_id, group_id), rank)
+    return found

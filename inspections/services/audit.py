@@ -1,0 +1,31 @@
+"""The event log: every service that changes something records who, when and what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from inspections.models import Event
+
+
+def record_event(*, actor: Any, action: str, target: models.Model, **data: Any) -> Event:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return Event.objects.create(
+        actor=user,
+        actor_name=getattr(user, "username", "") if user else "",
+        action=action,
+        object_type=target._meta.model_name or "",
+        object_id=str(target.pk),
+        data=_jsonable(data),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)

@@ -1,0 +1,238 @@
+"""Model versions: loading the reference catalogue, publishing with checks, new drafts."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections import scoring
+from inspections.errors import DomainError, Problem
+from inspections.models import (
+    AnswerType,
+    ClassificationLevel,
+    Criterion,
+    EmulationModel,
+    ModelVersion,
+    Section,
+)
+from inspections.services.audit import record_event
+
+REFERENCE_CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "fixtures" / ("reference_catalogue_2026.json")
+)
+
+
+@transaction.atomic
+def catalogue_load(*, data: dict[str, Any], publish: bool = True, by: Any = None) -> ModelVersion:
+    """Create a model version from catalogue data; loading the same version again is a no-op."""
+    model, _created = EmulationModel.objects.get_or_create(
+        code=data["model"]["code"],
+        defaults={"name": data["model"]["name"], "name_en": data["model"].get("name_en", "")},
+    )
+    number = int(data["version"]["number"])
+    existing = ModelVersion.objects.filter(model=model, number=number).first()
+    if existing is not None:
+        return existing
+    spec = data["version"]
+    version = ModelVersion.objects.create(
+        model=model,
+        number=number,
+        title=spec["title"],
+        title_en=spec.get("title_en", ""),
+        critical_cap=spec["critical_cap"],
+        top_class_section_minimum=Decimal(spec["top_class_section_minimum"]),
+        applicable_floor=Decimal(spec["applicable_floor"]),
+        action_due_days=int(spec["action_due_days"]),
+    )
+    ClassificationLevel.objects.bulk_create(
+        ClassificationLevel(version=version, order=i, **level)
+        for i, level in enumerate(data["levels"], start=1)
+    )
+    sections = {}
+    for i, section in enumerate(data["sections"], start=1):
+        sections[section["code"]] = Section.objects.create(version=version, order=i, **section)
+    Criterion.objects.bulk_create(
+        Criterion(
+            version=version,
+            section=sections[item["section"]],
+            order=i,
+            **{k: v for k, v in item.items() if k != "section"},
+        )
+        for i, item in enumerate(data["criteria"], start=1)
+    )
+    record_event(actor=by, action="version_created", target=version, title=version.title)
+    if publish:
+        version = version_publish(version=version, by=by)
+    return version
+
+
+def load_reference_catalogue(*, by: Any = None) -> ModelVersion:
+    data = json.loads(REFERENCE_CATALOGUE.read_text(encoding="utf-8"))
+    return catalogue_load(data=data, by=by)
+
+
+def version_problems(version: ModelVersion) -> list[str]:
+    """Every reason this version cannot be published, in plain words; empty when it can."""
+    problems: list[str] = []
+    levels = list(version.levels.order_by("order"))
+    if not levels:
+        problems.append(_("Chưa có mức xếp loại nào."))
+    minima = [level.minimum_score for level in levels]
+    if any(a <= b for a, b in pairwise(minima)):
+        problems.append(_("Ngưỡng xếp loại phải giảm dần từ mức cao nhất đến mức thấp nhất."))
+    if levels and minima[-1] != 0:
+        problems.append(_("Mức xếp loại thấp nhất phải bắt đầu từ 0 điểm."))
+    if version.critical_cap not in {level.code for level in levels}:
+        problems.append(_("Mức giới hạn khi trượt tiêu chí ★ không có trong các mức xếp loại."))
+    criteria = list(version.criteria.all())
+    if not criteria:
+        problems.append(_("Chưa có tiêu chí nào."))
+    for criterion in criteria:
+        problems.extend(_criterion_problems(criterion))
+    return problems
+
+
+def _criterion_problems(criterion: Criterion) -> list[str]:
+    problems: list[str] = []
+    code = criterion.code
+    if criterion.max_points <= 0:
+        problems.append(_("%(code)s: điểm tối đa phải dương.") % {"code": code})
+    if criterion.critical and criterion.na_allowed:
+        problems.append(
+            _("%(code)s: tiêu chí ★ không được cho phép “không áp dụng”.") % {"code": code}
+        )
+    if criterion.answer_type != AnswerType.PERCENT:
+        if criterion.bands:
+            problems.append(_("%(code)s: chỉ tiêu chí tỷ lệ mới có khung điểm.") % {"code": code})
+        return problems
+    try:
+        bands = [(Decimal(b["minimum"]), Decimal(b["points"])) for b in criterion.bands]
+    except (KeyError, TypeError, InvalidOperation):
+        return [*problems, _("%(code)s: khung điểm không đọc được.") % {"code": code}]
+    if not bands:
+        problems.append(_("%(code)s: tiêu chí tỷ lệ cần ít nhất một khung điểm.") % {"code": code})
+    minima = [m for m, _p in bands]
+    points = [p for _m, p in bands]
+    if minima != sorted(minima, reverse=True) or len(set(minima)) != len(minima):
+        problems.append(_("%(code)s: khung điểm phải xếp theo ngưỡng giảm dần.") % {"code": code})
+    if points != sorted(points, reverse=True):
+        problems.append(_("%(code)s: ngưỡng cao hơn phải cho điểm cao hơn.") % {"code": code})
+    if any(p <= 0 or p > criterion.max_points for p in points):
+        problems.append(
+            _("%(code)s: điểm của mỗi khung phải dương và không quá điểm tối đa.") % {"code": code}
+        )
+    if any(m < 0 or m > 100 for m in minima):
+        problems.append(_("%(code)s: ngưỡng phải nằm trong 0–100.") % {"code": code})
+    return problems
+
+
+@transaction.atomic
+def version_publish(*, version: ModelVersion, by: Any) -> ModelVersion:
+    version = ModelVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise DomainError(_("Phiên bản này đã được ban hành."), problem=Problem.WRONG_STATE)
+    problems = version_problems(version)
+    if problems:
+        raise DomainError(
+            _("Phiên bản chưa hợp lệ để ban hành."),
+            problem=Problem.INVALID,
+            fields={"version": problems},
+        )
+    version.status = ModelVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    record_event(actor=by, action="version_published", target=version)
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, source: ModelVersion, by: Any) -> ModelVersion:
+    """A new edition: a draft copy of a published version, numbered after the last one."""
+    if not source.is_published:
+        raise DomainError(
+            _("Chỉ tạo bản nháp mới từ một phiên bản đã ban hành."), problem=Problem.WRONG_STATE
+        )
+    last = ModelVersion.objects.filter(model=source.model).order_by("-number").first()
+    draft = ModelVersion.objects.create(
+        model=source.model,
+        number=(last.number if last else 0) + 1,
+        title=source.title,
+        title_en=source.title_en,
+        based_on=source,
+        critical_cap=source.critical_cap,
+        top_class_section_minimum=source.top_class_section_minimum,
+        applicable_floor=source.applicable_floor,
+        action_due_days=source.action_due_days,
+    )
+    for level in source.levels.all():
+        level.pk = None
+        level.version = draft
+        level.save()
+    new_sections: dict[int, Section] = {}
+    for section in source.sections.all():
+        old_id = section.pk
+        section.pk = None
+        section.version = draft
+        section.save()
+        new_sections[old_id] = section
+    copies = []
+    for criterion in source.criteria.all():
+        criterion.pk = None
+        criterion.version = draft
+        criterion.section = new_sections[criterion.section_id]
+        copies.append(criterion)
+    Criterion.objects.bulk_create(copies)
+    record_event(actor=by, action="version_drafted", target=draft, based_on=source.pk)
+    return draft
+
+
+def rules_for_version(version: ModelVersion) -> scoring.ModelRules:
+    """The scoring rules of a version. Published versions are frozen, so they are cached."""
+    if version.is_published and version.published_at is not None:
+        return _published_rules(version.pk, version.published_at.isoformat())
+    return _build_rules(version)
+
+
+@lru_cache(maxsize=32)
+def _published_rules(version_id: int, published_at: str) -> scoring.ModelRules:
+    # published_at is part of the key so that a reused id (test databases) never hits stale rules.
+    return _build_rules(ModelVersion.objects.get(pk=version_id))
+
+
+def _build_rules(version: ModelVersion) -> scoring.ModelRules:
+    criteria = tuple(
+        scoring.CriterionRule(
+            code=c.code,
+            section=c.section.code,
+            answer_type=scoring.AnswerType(c.answer_type),
+            max_points=Decimal(c.max_points),
+            bands=tuple(
+                scoring.Band(minimum=Decimal(b["minimum"]), points=Decimal(b["points"]))
+                for b in c.bands
+            ),
+            critical=c.critical,
+            na_allowed=c.na_allowed,
+        )
+        for c in version.criteria.select_related("section").order_by(
+            "section__order", "order", "code"
+        )
+    )
+    classes = tuple(
+        scoring.ClassRule(code=level.code, minimum_score=Decimal(level.minimum_score))
+        for level in version.levels.order_by("order")
+    )
+    return scoring.ModelRules(
+        criteria=criteria,
+        classes=classes,
+        critical_cap=version.critical_cap,
+        top_class_section_minimum=Decimal(version.top_class_section_minimum),
+        applicable_floor=Decimal(version.applicable_floor),
+    )

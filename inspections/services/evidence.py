@@ -1,0 +1,100 @@
+"""Attaching evidence to an inspection, and removing it while the inspection is editable."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from inspections.errors import DomainError, Problem
+from inspections.models import EvidenceKind, EvidencePhoto, Inspection
+from inspections.photos import process_upload, store_processed
+from inspections.services.audit import record_event
+from inspections.services.inspections import criterion_of, lock_editable
+
+
+def photo_attach(
+    *,
+    by: Any,
+    inspection: Inspection,
+    data: bytes,
+    criterion_code: str | None = None,
+    caption: str = "",
+    id: uuid.UUID | None = None,
+) -> tuple[EvidencePhoto, bool]:
+    """Add a photo (or a scanned document) to an inspection; the same client id is a no-op."""
+    if id is not None:
+        existing = EvidencePhoto.objects.filter(pk=id).select_related("criterion").first()
+        if existing is not None:
+            return _same_or_conflict(existing, inspection, criterion_code), False
+    with transaction.atomic():
+        locked = lock_editable(inspection, by)
+        criterion = criterion_of(locked, criterion_code) if criterion_code else None
+    allow_pdf = criterion is None or criterion.evidence == EvidenceKind.DOCUMENT
+    upload = process_upload(data, allow_pdf=allow_pdf)
+    files = store_processed(upload)
+    try:
+        with transaction.atomic():
+            lock_editable(inspection, by)  # still editable after the (slow) image work
+            photo = EvidencePhoto.objects.create(
+                id=id or uuid.uuid4(),
+                inspection=inspection,
+                criterion=criterion,
+                caption=caption.strip()[:300],
+                content_type=upload.content_type,
+                size_bytes=len(upload.original),
+                sha256=upload.sha256,
+                width=upload.width,
+                height=upload.height,
+                captured_at=upload.captured_at,
+                latitude=upload.latitude,
+                longitude=upload.longitude,
+                uploaded_by=by,
+                **files,
+            )
+            record_event(
+                actor=by,
+                action="photo_added",
+                target=inspection,
+                photo=str(photo.pk),
+                criterion=criterion_code,
+            )
+    except (IntegrityError, DomainError):
+        _delete_files(list(files.values()))  # nothing half-saved stays behind
+        if id is not None and (winner := EvidencePhoto.objects.filter(pk=id).first()):
+            return _same_or_conflict(winner, inspection, criterion_code), False
+        raise
+    return photo, True
+
+
+def _same_or_conflict(
+    existing: EvidencePhoto, inspection: Inspection, criterion_code: str | None
+) -> EvidencePhoto:
+    existing_code = existing.criterion.code if existing.criterion else None
+    if existing.inspection_id != inspection.pk or existing_code != (criterion_code or None):
+        raise DomainError(
+            _("Mã ảnh này đã được dùng cho một minh chứng khác."),
+            problem=Problem.WRONG_STATE,
+            fields={"id": [_("Mã đã dùng với phiếu hoặc tiêu chí khác.")]},
+            code="id_conflict",
+        )
+    return existing
+
+
+@transaction.atomic
+def photo_remove(*, by: Any, photo: EvidencePhoto) -> None:
+    if photo.inspection is None:
+        raise DomainError(_("Ảnh này không thuộc phiếu kiểm tra."), problem=Problem.WRONG_STATE)
+    lock_editable(photo.inspection, by)
+    names = [f.name for f in (photo.original, photo.display, photo.thumbnail) if f]
+    record_event(actor=by, action="photo_removed", target=photo.inspection, photo=str(photo.pk))
+    photo.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

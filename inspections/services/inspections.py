@@ -1,0 +1,435 @@
+"""The inspection lifecycle: create, answer, submit, return, approve, revise."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections import access, scoring
+from inspections.errors import DomainError, Problem
+from inspections.models import (
+    Answer,
+    Assignment,
+    Criterion,
+    EvidenceKind,
+    Inspection,
+    InspectionRevision,
+    OrgUnit,
+    RoleKind,
+    Round,
+)
+from inspections.services.actions import actions_sync
+from inspections.services.audit import record_event
+from inspections.services.catalogue import rules_for_version
+from inspections.services.results import rescore_inspection, unit_result_recompute
+from inspections.services.rounds import require_internal_affairs
+
+_UNSET: Any = object()
+
+
+def _wrong_state(message: str) -> DomainError:
+    return DomainError(message, problem=Problem.WRONG_STATE)
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    by: Any,
+    round: Round,
+    unit: OrgUnit,
+    kind: str = Inspection.Kind.OFFICIAL,
+    id: uuid.UUID | None = None,
+) -> tuple[Inspection, bool]:
+    """Start an inspection. The same client id again returns the same one (created=False)."""
+    if id is not None:
+        existing = Inspection.objects.filter(pk=id).first()
+        if existing is not None:
+            return _same_or_conflict(existing, by=by, round=round, unit=unit, kind=kind), False
+    _check_may_start(by=by, round=round, unit=unit, kind=kind)
+    live = Inspection.objects.filter(round=round, unit=unit, inspector=by, kind=kind).first()
+    if live is not None:
+        raise DomainError(
+            _("Đã có phiếu của bạn cho đơn vị này trong đợt này."),
+            problem=Problem.WRONG_STATE,
+            fields={"unit": [str(live.pk)]},
+            code="inspection_exists",
+        )
+    parent = unit.parent
+    inspection = Inspection(
+        id=id or uuid.uuid4(),
+        round=round,
+        unit=unit,
+        kind=kind,
+        inspector=by,
+        unit_name_snapshot=unit.name,
+        parent_name_snapshot=parent.name if parent else "",
+        group_snapshot_id=unit.group_id,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent create with this id may win
+            inspection.save(force_insert=True)
+    except IntegrityError:
+        winner = Inspection.objects.filter(pk=inspection.pk).first()
+        if winner is None:
+            raise
+        return _same_or_conflict(winner, by=by, round=round, unit=unit, kind=kind), False
+    record_event(actor=by, action="inspection_created", target=inspection, kind=kind)
+    if kind == Inspection.Kind.OFFICIAL:
+        unit_result_recompute(unit=unit, round=round)
+    return inspection, True
+
+
+def _same_or_conflict(
+    existing: Inspection, *, by: Any, round: Round, unit: OrgUnit, kind: str
+) -> Inspection:
+    same = (
+        existing.round_id == round.pk
+        and existing.unit_id == unit.pk
+        and existing.kind == kind
+        and existing.inspector_id == by.pk
+    )
+    if not same:
+        raise DomainError(
+            _("Mã phiếu này đã được dùng cho một phiếu khác."),
+            problem=Problem.WRONG_STATE,
+            fields={"id": [_("Mã đã dùng với đơn vị, đợt hoặc loại phiếu khác.")]},
+            code="id_conflict",
+        )
+    return existing
+
+
+def _check_may_start(*, by: Any, round: Round, unit: OrgUnit, kind: str) -> None:
+    if round.status != Round.Status.OPEN:
+        raise _wrong_state(_("Đợt kiểm tra không mở: không tạo được phiếu mới."))
+    if unit.valid_to is not None and unit.valid_to < timezone.localdate():
+        raise DomainError(_("Đơn vị này đã hết hiệu lực."), fields={"unit": [unit.code]})
+    if kind == Inspection.Kind.SELF:
+        if not access.unit_is_within(unit, access.units_where(by, RoleKind.OFFICE)):
+            raise DomainError(
+                _("Chỉ đơn vị mới tự đánh giá được cho mình."), problem=Problem.FORBIDDEN
+            )
+        return
+    if kind != Inspection.Kind.OFFICIAL:
+        raise DomainError(_("Loại phiếu không hợp lệ."), fields={"kind": [str(kind)]})
+    if not Assignment.objects.filter(round=round, unit=unit, inspector=by).exists():
+        raise DomainError(
+            _("Bạn không được phân công kiểm tra đơn vị này trong đợt này."),
+            problem=Problem.FORBIDDEN,
+        )
+    if access.unit_is_within(unit, access.own_units(by)):
+        raise DomainError(
+            _("Cán bộ kiểm tra không được kiểm tra đơn vị của mình."), problem=Problem.FORBIDDEN
+        )
+
+
+def lock_editable(inspection: Inspection, by: Any) -> Inspection:
+    locked = Inspection.objects.select_for_update().select_related("round").get(pk=inspection.pk)
+    if locked.inspector_id != getattr(by, "pk", None):
+        raise DomainError(_("Chỉ người lập phiếu được sửa phiếu này."), problem=Problem.FORBIDDEN)
+    if not locked.is_editable:
+        raise _wrong_state(
+            _("Phiếu đang ở trạng thái “%(state)s”: không sửa được.")
+            % {"state": locked.get_state_display()}
+        )
+    round_status = locked.round.status
+    if round_status == Round.Status.PUBLISHED or (
+        round_status != Round.Status.OPEN and locked.state == Inspection.State.DRAFT
+    ):
+        raise _wrong_state(_("Đợt kiểm tra đã khóa: không sửa được phiếu."))
+    return locked
+
+
+def criterion_of(inspection: Inspection, code: str) -> Criterion:
+    criterion = (
+        Criterion.objects.filter(version_id=inspection.round.version_id, code=code)
+        .select_related("section")
+        .first()
+    )
+    if criterion is None:
+        raise DomainError(
+            _("Không có tiêu chí “%(code)s” trong mô hình của đợt này.") % {"code": code},
+            problem=Problem.NOT_FOUND,
+        )
+    return criterion
+
+
+@transaction.atomic
+def answer_set(
+    *,
+    by: Any,
+    inspection: Inspection,
+    criterion_code: str,
+    value: object,
+    note: str | None = None,
+    flagged: bool | None = None,
+) -> Answer:
+    """Record one answer (None clears it); the running score is stored as it goes."""
+    inspection = lock_editable(inspection, by)
+    criterion = criterion_of(inspection, criterion_code)
+    answer = _write_answer(
+        inspection=inspection, criterion=criterion, value=value, note=note, flagged=flagged, by=by
+    )
+    rescore_inspection(inspection)
+    record_event(
+        actor=by,
+        action="answer_set",
+        target=inspection,
+        criterion=criterion.code,
+        value=answer.value,
+        note=answer.note,
+        flagged=answer.flagged,
+    )
+    return answer
+
+
+def _write_answer(
+    *,
+    inspection: Inspection,
+    criterion: Criterion,
+    value: object,
+    note: str | None,
+    flagged: bool | None,
+    by: Any,
+) -> Answer:
+    rules = rules_for_version(inspection.round.version)
+    rule = next(r for r in rules.criteria if r.code == criterion.code)
+    try:
+        parsed = scoring.parse_answer_value(rule, value)
+    except scoring.InvalidAnswer as exc:
+        raise DomainError(
+            _("Giá trị không hợp lệ cho tiêu chí %(code)s.") % {"code": criterion.code},
+            fields={"value": [_answer_message(exc.code, rule)]},
+        ) from None
+    answer = Answer.objects.filter(inspection=inspection, criterion=criterion).first()
+    answer = answer or Answer(inspection=inspection, criterion=criterion)
+    answer.yes_no = parsed if isinstance(parsed, bool) else None
+    answer.level = parsed if isinstance(parsed, int) and not isinstance(parsed, bool) else None
+    answer.number = (
+        parsed
+        if rule.answer_type == scoring.AnswerType.PERCENT
+        and (parsed is not None and parsed != scoring.NA)
+        else None
+    )
+    answer.not_applicable = parsed == scoring.NA
+    if note is not None:
+        answer.note = note.strip()
+    if flagged is not None:
+        answer.flagged = flagged
+    answer.points = scoring.criterion_points(rule, parsed)
+    answer.updated_by = by
+    answer.save()
+    return answer
+
+
+def _answer_message(code: str, rule: scoring.CriterionRule) -> str:
+    if code == "na_not_allowed":
+        return _("Tiêu chí này không được chọn “không áp dụng”.")
+    if code == "too_many_decimals":
+        return _("Tỷ lệ chỉ được có tối đa một chữ số thập phân.")
+    if code == "out_of_range":
+        if rule.answer_type == scoring.AnswerType.LEVEL:
+            return _("Mức phải là số nguyên từ 0 đến 4.")
+        return _("Tỷ lệ phải nằm trong khoảng 0–100.")
+    expected = {
+        scoring.AnswerType.YES_NO: _("true (đạt) hoặc false (không đạt)"),
+        scoring.AnswerType.LEVEL: _("một số nguyên từ 0 đến 4"),
+        scoring.AnswerType.PERCENT: _("một số từ 0 đến 100"),
+    }[rule.answer_type]
+    return _("Cần %(expected)s, “na” hoặc null.") % {"expected": expected}
+
+
+def submit_problems(inspection: Inspection) -> dict[str, list[str]]:
+    """Rule 5: every reason, per criterion code, why this inspection cannot be submitted yet."""
+    criteria = Criterion.objects.filter(version_id=inspection.round.version_id).order_by(
+        "section__order", "order", "code"
+    )
+    answers = {a.criterion_id: a for a in inspection.answers.all()}
+    evidence: dict[int, set[str]] = {}
+    for criterion_id, content_type in inspection.photos.exclude(criterion=None).values_list(
+        "criterion_id", "content_type"
+    ):
+        evidence.setdefault(criterion_id, set()).add(content_type)
+    problems: dict[str, list[str]] = {}
+    for criterion in criteria:
+        answer = answers.get(criterion.pk)
+        found: list[str] = []
+        if answer is None or not answer.is_answered:
+            found.append(_("Chưa chấm."))
+        elif answer.not_applicable:
+            if not answer.note.strip():
+                found.append(_("Chọn “không áp dụng” cần ghi chú lý do."))
+        elif criterion.evidence != EvidenceKind.NONE:
+            types = evidence.get(criterion.pk, set())
+            if criterion.evidence == EvidenceKind.PHOTO and not any(
+                t.startswith("image/") for t in types
+            ):
+                found.append(_("Cần ít nhất một ảnh minh chứng."))
+            elif criterion.evidence == EvidenceKind.DOCUMENT and not types:
+                found.append(_("Cần ảnh hoặc bản chụp tài liệu minh chứng."))
+        if found:
+            problems[criterion.code] = found
+    return problems
+
+
+@transaction.atomic
+def inspection_submit(*, by: Any, inspection: Inspection) -> Inspection:
+    inspection = lock_editable(inspection, by)
+    problems = submit_problems(inspection)
+    if problems:
+        raise DomainError(
+            _("Chưa nộp được: còn %(count)d tiêu chí cần hoàn thiện.") % {"count": len(problems)},
+            fields=problems,
+            code="incomplete",
+        )
+    inspection.state = Inspection.State.SUBMITTED
+    inspection.submitted_at = timezone.now()
+    rescore_inspection(inspection, fields=["state", "submitted_at"])
+    record_event(actor=by, action="inspection_submitted", target=inspection)
+    return inspection
+
+
+def _lock_for_review(inspection: Inspection, by: Any, *, state: str) -> Inspection:
+    require_internal_affairs(by)
+    locked = (
+        Inspection.objects.select_for_update().select_related("round", "unit").get(pk=inspection.pk)
+    )
+    if locked.kind != Inspection.Kind.OFFICIAL:
+        raise _wrong_state(_("Phiếu tự đánh giá không cần duyệt."))
+    if locked.state != state:
+        raise _wrong_state(
+            _("Phiếu đang ở trạng thái “%(state)s”.") % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def inspection_return(
+    *, by: Any, inspection: Inspection, reason: str, criteria: list[str] | None = None
+) -> Inspection:
+    inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
+    problems: dict[str, list[str]] = {}
+    if not reason.strip():
+        problems["reason"] = [_("Hãy nêu lý do trả lại.")]
+    codes = list(dict.fromkeys(criteria or []))
+    known = set(
+        Criterion.objects.filter(version_id=inspection.round.version_id).values_list(
+            "code", flat=True
+        )
+    )
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        problems["criteria"] = [
+            _("Không có tiêu chí: %(codes)s.") % {"codes": ", ".join(map(str, unknown))}
+        ]
+    if problems:
+        raise DomainError(_("Chưa trả lại được phiếu."), fields=problems)
+    inspection.state = Inspection.State.RETURNED
+    inspection.return_reason = reason.strip()
+    inspection.returned_criteria = codes
+    inspection.save(update_fields=["state", "return_reason", "returned_criteria", "updated_at"])
+    record_event(
+        actor=by, action="inspection_returned", target=inspection, reason=reason, criteria=codes
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_approve(*, by: Any, inspection: Inspection) -> Inspection:
+    inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
+    if access.unit_is_within(inspection.unit, access.units_where(by, RoleKind.INTERNAL_AFFAIRS)):
+        raise DomainError(
+            _("Phòng Nội vụ không duyệt phiếu của chính đơn vị mình."), problem=Problem.FORBIDDEN
+        )
+    if inspection.round.status == Round.Status.PUBLISHED:
+        raise _wrong_state(_("Đợt đã công bố: hãy sửa kết quả bằng một lần điều chỉnh."))
+    inspection.state = Inspection.State.APPROVED
+    inspection.approved_at = timezone.now()
+    inspection.approved_by = by
+    inspection.return_reason = ""
+    inspection.returned_criteria = []
+    inspection.save(
+        update_fields=[
+            "state",
+            "approved_at",
+            "approved_by",
+            "return_reason",
+            "returned_criteria",
+            "updated_at",
+        ]
+    )
+    actions_sync(inspection=inspection, by=by)
+    unit_result_recompute(unit=inspection.unit, round=inspection.round)
+    record_event(actor=by, action="inspection_approved", target=inspection)
+    return inspection
+
+
+@transaction.atomic
+def inspection_revise(
+    *,
+    by: Any,
+    inspection: Inspection,
+    reason: str,
+    answers: Mapping[str, Mapping[str, Any]],
+) -> Inspection:
+    """A correction of an approved inspection: a new revision, the earlier one kept."""
+    inspection = _lock_for_review(inspection, by, state=Inspection.State.APPROVED)
+    problems: dict[str, list[str]] = {}
+    if not reason.strip():
+        problems["reason"] = [_("Hãy nêu lý do điều chỉnh.")]
+    if not answers:
+        problems["answers"] = [_("Hãy nêu ít nhất một kết quả tiêu chí cần điều chỉnh.")]
+    if problems:
+        raise DomainError(_("Chưa điều chỉnh được phiếu."), fields=problems)
+    InspectionRevision.objects.create(
+        inspection=inspection,
+        revision=inspection.revision,
+        data=_revision_data(inspection),
+        reason=reason.strip(),
+        created_by=by,
+    )
+    for code, change in answers.items():
+        criterion = criterion_of(inspection, code)
+        _write_answer(
+            inspection=inspection,
+            criterion=criterion,
+            value=change.get("value"),
+            note=change.get("note"),
+            flagged=change.get("flagged"),
+            by=by,
+        )
+    inspection.revision += 1
+    inspection.revision_reason = reason.strip()
+    rescore_inspection(inspection, fields=["revision", "revision_reason"])
+    actions_sync(inspection=inspection, by=by)
+    unit_result_recompute(unit=inspection.unit, round=inspection.round)
+    record_event(
+        actor=by,
+        action="inspection_revised",
+        target=inspection,
+        revision=inspection.revision,
+        reason=reason,
+        criteria=list(answers),
+    )
+    return inspection
+
+
+def _revision_data(inspection: Inspection) -> dict[str, Any]:
+    return {
+        "score": str(inspection.score) if inspection.score is not None else None,
+        "classification": inspection.classification,
+        "approved_at": inspection.approved_at.isoformat() if inspection.approved_at else None,
+        "approved_by": inspection.approved_by_id,
+        "answers": {
+            a.criterion.code: {
+                "value": str(a.value) if a.value is not None else None,
+                "note": a.note,
+                "flagged": a.flagged,
+            }
+            for a in inspection.answers.select_related("criterion")
+        },
+    }

@@ -1,0 +1,96 @@
+"""Stored scores: an inspection's running score, and a unit's result in a round (rule 6)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db import transaction
+
+from inspections import scoring
+from inspections.models import Answer, Inspection, OrgUnit, Round, UnitResult
+from inspections.services.catalogue import rules_for_version
+
+# Enough places that the stored exact score orders and displays like the exact fraction.
+_EXACT_PLACES = Decimal("1e-15")
+
+
+def as_stored_decimal(value: Fraction | None) -> Decimal | None:
+    if value is None:
+        return None
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(_EXACT_PLACES)
+
+
+def answers_of(inspection: Inspection) -> dict[str, scoring.AnswerValue]:
+    answers = Answer.objects.filter(inspection=inspection).select_related("criterion")
+    return {a.criterion.code: a.value for a in answers}  # type: ignore[misc]
+
+
+def score_of(inspection: Inspection) -> scoring.InspectionScore:
+    return scoring.score_inspection(
+        rules_for_version(inspection.round.version), answers_of(inspection)
+    )
+
+
+def rescore_inspection(inspection: Inspection, *, fields: list[str] | None = None) -> None:
+    """Store the scores of the inspection's answers as they stand, plus any other `fields`."""
+    result = score_of(inspection)
+    inspection.earned_points = result.earned
+    inspection.possible_points = result.possible
+    inspection.score_exact = as_stored_decimal(result.exact)
+    inspection.score = result.rounded
+    inspection.classification = result.classification or ""
+    inspection.enough_basis = result.enough_basis
+    inspection.critical_failures = list(result.critical_failures)
+    inspection.section_scores = [
+        {
+            "section": s.section,
+            "earned": str(s.earned),
+            "possible": str(s.possible),
+            "exact": str(as_stored_decimal(s.exact)) if s.exact is not None else None,
+            "score": str(s.rounded) if s.rounded is not None else None,
+        }
+        for s in result.sections
+    ]
+    inspection.save(
+        update_fields=[
+            "earned_points",
+            "possible_points",
+            "score_exact",
+            "score",
+            "classification",
+            "enough_basis",
+            "critical_failures",
+            "section_scores",
+            "updated_at",
+            *(fields or []),
+        ]
+    )
+
+
+@transaction.atomic
+def unit_result_recompute(*, unit: OrgUnit, round: Round) -> UnitResult | None:
+    """Recompute and store the unit's result from its approved official inspections."""
+    official = list(
+        Inspection.objects.filter(unit=unit, round=round, kind=Inspection.Kind.OFFICIAL)
+    )
+    approved = [i for i in official if i.state == Inspection.State.APPROVED]
+    existing = UnitResult.objects.filter(unit=unit, round=round).first()
+    if not official and existing is None:
+        return None
+    rules = rules_for_version(round.version)
+    combined = scoring.unit_score(rules, [score_of(i) for i in approved])
+    class_order = {rule.code: i for i, rule in enumerate(rules.classes, start=1)}
+    result = existing or UnitResult(unit=unit, round=round)
+    result.group_id = unit.group_id
+    result.score_exact = as_stored_decimal(combined.exact)
+    result.score = combined.rounded
+    result.classification = combined.classification or ""
+    result.class_order = class_order.get(combined.classification or "")
+    result.critical_failed = combined.critical_failed
+    result.enough_basis = combined.enough_basis
+    result.sections = {k: str(v) if v is not None else None for k, v in combined.sections.items()}
+    result.inspection_count = len(approved)
+    result.provisional = len(approved) < len(official)
+    result.save()
+    return result
