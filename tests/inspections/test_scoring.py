@@ -7,7 +7,6 @@ hand from catalogue/README.md; the arithmetic is in the comment next to it.
 from __future__ import annotations
 
 import random
-import time
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -550,19 +549,6 @@ def test_movement_is_previous_rank_minus_current_and_none_when_new() -> None:
     assert movement(3, 3) == 0
     assert movement(1, None) is None  # "mới"
     assert movement(None, 4) is None  # unranked now
-
-
-def test_ten_thousand_units_rank_quickly() -> None:
-    rng = random.Random(7)
-    entries = [
-        RankingEntry(i, rng.choice([*CLASS_ORDER, None]), D(rng.randrange(10001)) / 100, str(i))
-        for i in range(10_000)
-    ]
-    start = time.perf_counter()
-    ranked = rank_units(CLASS_ORDER, entries)
-    elapsed = time.perf_counter() - start
-    assert len(ranked) == 10_000
-    assert elapsed < 0.25  # typically ~15 ms; the bound only catches a quadratic regression
 
 
 # --- Properties ------------------------------------------------------------------------------
