@@ -81,6 +81,9 @@ def process_upload(data: bytes, *, allow_pdf: bool = True) -> ProcessedUpload:
             Problem.INVALID,
             "unsupported",
         ) from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        # A header cut short or garbled fails in open(), before any decoding: a 400, not a 500.
+        raise _refuse(_("Ảnh bị hỏng hoặc bị cắt cụt."), Problem.INVALID, "corrupt") from None
     width, height = image.size
     if width * height > max_pixels():
         raise _refuse(

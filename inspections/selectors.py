@@ -71,12 +71,16 @@ class GroupRanking:
 
 def ranking_for_round(*, round: Round, group: Group | None = None) -> list[GroupRanking]:
     """The published snapshot of a published round; the live ranking otherwise."""
-    if round.status == Round.Status.PUBLISHED:
-        snapshot = RankingSnapshot.objects.filter(round=round).order_by("-number").first()
-        if snapshot is not None:
-            groups = [GroupRanking.from_json(g) for g in snapshot.data.get("groups", [])]
-            return [g for g in groups if group is None or g.group_id == group.pk]
+    snapshot = latest_snapshot(round)
+    if snapshot is not None:
+        groups = [GroupRanking.from_json(g) for g in snapshot.data.get("groups", [])]
+        return [g for g in groups if group is None or g.group_id == group.pk]
     return ranking_compute(round=round, group=group)
+
+
+def latest_snapshot(round: Round) -> RankingSnapshot | None:
+    """The ranking as last published; None while the round has never been published."""
+    return RankingSnapshot.objects.filter(round=round).order_by("-number").first()
 
 
 def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRanking]:

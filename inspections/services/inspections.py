@@ -50,8 +50,12 @@ def inspection_create(
         existing = Inspection.objects.filter(pk=id).first()
         if existing is not None:
             return _same_or_conflict(existing, by=by, round=round, unit=unit, kind=kind), False
+    # The round's status as it stands now, locked: a round closed meanwhile refuses the create.
+    round = Round.objects.select_for_update().get(pk=round.pk)
     _check_may_start(by=by, round=round, unit=unit, kind=kind)
     live = Inspection.objects.filter(round=round, unit=unit, inspector=by, kind=kind).first()
+    if live is not None and id is not None and live.pk == id:
+        return live, False  # a concurrent create with this id committed since the check above
     if live is not None:
         raise DomainError(
             _("Đã có phiếu của bạn cho đơn vị này trong đợt này."),
@@ -394,14 +398,25 @@ def inspection_revise(
     )
     for code, change in answers.items():
         criterion = criterion_of(inspection, code)
-        _write_answer(
+        value = change.get("value", _UNSET)
+        if value is _UNSET:  # a change of note or flag alone keeps the value
+            current = inspection.answers.filter(criterion=criterion).first()
+            value = current.value if current else None
+        answer = _write_answer(
             inspection=inspection,
             criterion=criterion,
-            value=change.get("value"),
+            value=value,
             note=change.get("note"),
             flagged=change.get("flagged"),
             by=by,
         )
+        # An approved inspection stays complete (rule 5); the atomic block undoes the writes.
+        if not answer.is_answered:
+            problems[code] = [_("Chưa chấm.")]
+        elif answer.not_applicable and not answer.note.strip():
+            problems[code] = [_("Chọn “không áp dụng” cần ghi chú lý do.")]
+    if problems:
+        raise DomainError(_("Chưa điều chỉnh được phiếu."), fields=problems)
     inspection.revision += 1
     inspection.revision_reason = reason.strip()
     rescore_inspection(inspection, fields=["revision", "revision_reason"])

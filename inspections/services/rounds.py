@@ -146,6 +146,7 @@ def assignments_create(
     """Assign one inspector to many units at once; all or nothing, existing ones kept."""
     require_internal_affairs(by)
     units = list(units)
+    round = Round.objects.select_for_update().get(pk=round.pk)  # not closed meanwhile
     if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
         raise DomainError(
             _("Chỉ phân công được khi đợt đang chuẩn bị hoặc đang kiểm tra."),

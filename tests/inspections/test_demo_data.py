@@ -1,0 +1,74 @@
+"""`load_demo_data`: DEBUG only, idempotent, and a living product once loaded."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from inspections.models import (
+    CorrectiveAction,
+    Event,
+    EvidencePhoto,
+    Inspection,
+    OrgUnit,
+    RankingSnapshot,
+    Round,
+    UnitResult,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "units": OrgUnit.objects.count(),
+        "users": get_user_model().objects.count(),
+        "inspections": Inspection.objects.count(),
+        "photos": EvidencePhoto.objects.count(),
+        "events": Event.objects.count(),
+        "actions": CorrectiveAction.objects.count(),
+    }
+
+
+def test_it_refuses_to_load_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo_data", stdout=io.StringIO())
+    assert not OrgUnit.objects.exists() and not get_user_model().objects.exists()
+
+
+def test_it_loads_a_living_product_once_and_a_second_run_changes_nothing(settings):
+    # The one slow test of the suite (~20 s): everything is asserted on a single load.
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    assert "noivu" in out.getvalue() and "kiemtra1" in out.getvalue()
+
+    q3, q4 = Round.objects.get(name="Quý III/2026"), Round.objects.get(name="Quý IV/2026")
+    assert q3.status == Round.Status.PUBLISHED
+    assert RankingSnapshot.objects.filter(round=q3, number=1).exists()
+    assert UnitResult.objects.filter(round=q3, rank=1).exists()
+
+    official = Inspection.objects.filter(kind=Inspection.Kind.OFFICIAL)
+    for round_ in (q3, q4):
+        assert official.filter(round=round_, state=Inspection.State.APPROVED).exists()
+    returned = official.get(state=Inspection.State.RETURNED)
+    assert returned.return_reason and returned.returned_criteria == ["A5", "B6"]
+    assert official.filter(round=q4, state=Inspection.State.SUBMITTED).exists()
+    assert official.filter(round=q4, state=Inspection.State.DRAFT).exists()
+
+    own = Inspection.objects.filter(kind=Inspection.Kind.SELF)
+    assert own.count() == 3
+    assert set(own.values_list("state", flat=True)) == {Inspection.State.SUBMITTED}
+
+    assert CorrectiveAction.objects.filter(status=CorrectiveAction.Status.OPEN).exists()
+    assert CorrectiveAction.objects.filter(status=CorrectiveAction.Status.RESPONDED).exists()
+    assert OrgUnit.objects.filter(name__startswith="Đ").count() >= 2  # Vietnamese sort order
+    assert EvidencePhoto.objects.exclude(original="").exists()
+
+    before = _counts()
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert _counts() == before
