@@ -1,3 +1,62 @@
+"""/api/v1/ (the REST API), /api/schema/ (OpenAPI 3) and /api/docs/ (Swagger UI)."""
+
 from __future__ import annotations
 
-urlpatterns: list[object] = []
+from django.urls import URLPattern, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api.views import directory, follow_up, inspections, people, photos, rounds
+
+app_name = "api"
+
+v1: list[URLPattern] = [
+    path("auth/token/", people.TokenView.as_view(), name="token"),
+    path("me/", people.MeView.as_view(), name="me"),
+    path("units/", directory.UnitListView.as_view(), name="units"),
+    path("groups/", directory.GroupListView.as_view(), name="groups"),
+    path("models/", directory.ModelListView.as_view(), name="models"),
+    path("models/<pk>/", directory.ModelDetailView.as_view(), name="model"),
+    path("rounds/", rounds.RoundListView.as_view(), name="rounds"),
+    path("rounds/<pk>/", rounds.RoundDetailView.as_view(), name="round"),
+    path("rounds/<pk>/open/", rounds.RoundOpenView.as_view(), name="round-open"),
+    path("rounds/<pk>/close/", rounds.RoundCloseView.as_view(), name="round-close"),
+    path("rounds/<pk>/publish/", rounds.RoundPublishView.as_view(), name="round-publish"),
+    path("rounds/<pk>/ranking/", rounds.RankingView.as_view(), name="round-ranking"),
+    path("assignments/", rounds.AssignmentListView.as_view(), name="assignments"),
+    path("inspections/", inspections.InspectionListView.as_view(), name="inspections"),
+    path("inspections/<pk>/", inspections.InspectionDetailView.as_view(), name="inspection"),
+    path(
+        "inspections/<pk>/answers/<str:criterion_code>/",
+        inspections.AnswerView.as_view(),
+        name="inspection-answer",
+    ),
+    path("inspections/<pk>/photos/", photos.PhotoUploadView.as_view(), name="inspection-photos"),
+    path(
+        "inspections/<pk>/photos/<photo_id>/",
+        photos.PhotoDeleteView.as_view(),
+        name="inspection-photo",
+    ),
+    path("inspections/<pk>/submit/", inspections.SubmitView.as_view(), name="inspection-submit"),
+    path("inspections/<pk>/approve/", inspections.ApproveView.as_view(), name="inspection-approve"),
+    path("inspections/<pk>/return/", inspections.ReturnView.as_view(), name="inspection-return"),
+    path("inspections/<pk>/revise/", inspections.ReviseView.as_view(), name="inspection-revise"),
+    path("inspections/<pk>/score/", inspections.ScoreView.as_view(), name="inspection-score"),
+    path("photos/<pk>/<variant>/", photos.PhotoFileView.as_view(), name="photo-file"),
+    path("actions/", follow_up.ActionListView.as_view(), name="actions"),
+    path("actions/<pk>/respond/", follow_up.ActionRespondView.as_view(), name="action-respond"),
+    path("actions/<pk>/verify/", follow_up.ActionVerifyView.as_view(), name="action-verify"),
+    path("actions/<pk>/reopen/", follow_up.ActionReopenView.as_view(), name="action-reopen"),
+    path("commitments/", follow_up.CommitmentListView.as_view(), name="commitments"),
+]
+
+urlpatterns: list[URLPattern] = [
+    *[path(f"v1/{p.pattern}", p.callback, name=str(p.name)) for p in v1],
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+]

@@ -15,7 +15,8 @@ from inspections.services.catalogue import (
     version_problems,
     version_publish,
 )
-from inspections.services.evidence import photo_attach, photo_remove
+from inspections.services.commitments import commitment_record
+from inspections.services.evidence import action_respond_with_evidence, photo_attach, photo_remove
 from inspections.services.inspections import (
     answer_set,
     inspection_approve,
@@ -37,11 +38,13 @@ from inspections.services.rounds import (
 __all__ = [
     "action_reopen",
     "action_respond",
+    "action_respond_with_evidence",
     "action_verify",
     "actions_sync",
     "answer_set",
     "assignments_create",
     "catalogue_load",
+    "commitment_record",
     "inspection_approve",
     "inspection_create",
     "inspection_return",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -10,8 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from inspections.errors import DomainError, Problem
-from inspections.models import EvidenceKind, EvidencePhoto, Inspection
-from inspections.photos import process_upload, store_processed
+from inspections.models import (
+    ActionResponse,
+    CorrectiveAction,
+    EvidenceKind,
+    EvidencePhoto,
+    Inspection,
+)
+from inspections.photos import ProcessedUpload, process_upload, store_processed
+from inspections.services.actions import action_respond
 from inspections.services.audit import record_event
 from inspections.services.inspections import criterion_of, lock_editable
 
@@ -63,7 +71,7 @@ def photo_attach(
                 criterion=criterion_code,
             )
     except (IntegrityError, DomainError):
-        _delete_files(list(files.values()))  # nothing half-saved stays behind
+        delete_files(list(files.values()))  # nothing half-saved stays behind
         if id is not None and (winner := EvidencePhoto.objects.filter(pk=id).first()):
             return _same_or_conflict(winner, inspection, criterion_code), False
         raise
@@ -92,9 +100,44 @@ def photo_remove(*, by: Any, photo: EvidencePhoto) -> None:
     names = [f.name for f in (photo.original, photo.display, photo.thumbnail) if f]
     record_event(actor=by, action="photo_removed", target=photo.inspection, photo=str(photo.pk))
     photo.delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    transaction.on_commit(lambda: delete_files(names))
 
 
-def _delete_files(names: list[str]) -> None:
+def delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Any) -> dict[str, Any]:
+    """The file and EXIF columns of a photo, whatever its owner."""
+    return {
+        "content_type": upload.content_type,
+        "size_bytes": len(upload.original),
+        "sha256": upload.sha256,
+        "width": upload.width,
+        "height": upload.height,
+        "captured_at": upload.captured_at,
+        "latitude": upload.latitude,
+        "longitude": upload.longitude,
+        "uploaded_by": by,
+        **files,
+    }
+
+
+def action_respond_with_evidence(
+    *, by: Any, action: CorrectiveAction, note: str, files: Sequence[bytes] = ()
+) -> ActionResponse:
+    """The unit's report of a fix with its photos: all files checked before anything is saved."""
+    uploads = [process_upload(data) for data in files]
+    stored = [store_processed(upload) for upload in uploads]
+    try:
+        with transaction.atomic():
+            response = action_respond(by=by, action=action, note=note)
+            for upload, names in zip(uploads, stored, strict=True):
+                EvidencePhoto.objects.create(
+                    action_response=response, **photo_columns(upload, names, by=by)
+                )
+    except BaseException:
+        delete_files([name for names in stored for name in names.values()])
+        raise
+    return response

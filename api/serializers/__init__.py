@@ -1,0 +1,1 @@
+"""Serializers by subject: what the API reads and what it returns."""

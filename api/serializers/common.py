@@ -1,0 +1,132 @@
+"""Shared shapes: units, groups, users, photos, and the answer value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.visibility import may_see_original
+from inspections.models import EvidencePhoto, Group, OrgUnit
+
+User = get_user_model()
+MAX_ID = 2**63 - 1
+
+
+class UnitBriefSerializer(serializers.ModelSerializer[OrgUnit]):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name"]
+
+
+class UnitSerializer(serializers.ModelSerializer[OrgUnit]):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "code", "name", "parent", "group", "valid_from", "valid_to", "merged_into"]
+
+
+class GroupSerializer(serializers.ModelSerializer[Group]):
+    class Meta:
+        model = Group
+        fields = ["id", "code", "name", "name_en"]
+
+
+class UserBriefSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(source="get_full_name")
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "boolean"},
+            {"type": "integer"},
+            {"type": "number"},
+            {"type": "string"},
+        ],
+        "nullable": True,
+        "description": "true/false, a level 0–4, a number 0–100, “na”, or null",
+    }
+)
+class AnswerValueField(serializers.Field):  # type: ignore[type-arg]
+    """Passes the JSON value through; the service checks it against the criterion's type."""
+
+    default_error_messages = {"invalid": _("Cần true/false, một số, “na” hoặc null.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool | int | float | str):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value: Any) -> Any:
+        if value is None or isinstance(value, bool | int | str):
+            return value
+        return str(value)  # Decimal percentages keep their exact digits
+
+
+class PhotoUrlsSerializer(serializers.Serializer[Any]):
+    thumbnail = serializers.URLField(allow_null=True)
+    display = serializers.URLField(allow_null=True)
+    original = serializers.URLField(allow_null=True)
+
+
+class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
+    criterion = serializers.SerializerMethodField()
+    urls = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidencePhoto
+        fields = [
+            "id",
+            "criterion",
+            "caption",
+            "content_type",
+            "size_bytes",
+            "width",
+            "height",
+            "captured_at",
+            "uploaded_at",
+            "urls",
+        ]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_criterion(self, photo: EvidencePhoto) -> str | None:
+        return photo.criterion.code if photo.criterion_id and photo.criterion else None
+
+    @extend_schema_field(PhotoUrlsSerializer)
+    def get_urls(self, photo: EvidencePhoto) -> dict[str, str | None]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+
+        def url(variant: str) -> str | None:
+            path = reverse("api:photo-file", args=[photo.pk, variant])
+            return request.build_absolute_uri(path) if request is not None else path
+
+        inspector_id = self.context.get("inspector_id")
+        original_ok = may_see_original(user, photo, inspector_id=inspector_id)
+        has_copies = bool(photo.display)
+        return {
+            "thumbnail": url("thumbnail") if photo.thumbnail else None,
+            "display": url("display") if has_copies or _is_document(photo) else None,
+            "original": url("original") if original_ok else None,
+        }
+
+
+def _is_document(photo: EvidencePhoto) -> bool:
+    return not photo.display and photo.content_type == "application/pdf"
+
+
+def photo_file_for(photo: EvidencePhoto, variant: str) -> str:
+    """The stored file name of a variant; PDFs have no derived copies, so "display" is the PDF."""
+    if variant == "display" and _is_document(photo):
+        return photo.original.name or ""
+    return str(getattr(photo, variant).name or "")

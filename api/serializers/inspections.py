@@ -1,0 +1,157 @@
+"""Inspections: the checklist, its answers, photos and score, and the lifecycle bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers.common import (
+    MAX_ID,
+    AnswerValueField,
+    PhotoSerializer,
+    UnitBriefSerializer,
+    UserBriefSerializer,
+)
+from inspections.models import Answer, Inspection, OrgUnit, Round
+
+
+class InspectionSerializer(serializers.ModelSerializer[Inspection]):
+    unit = UnitBriefSerializer()
+    inspector = UserBriefSerializer()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "revision",
+            "round",
+            "unit",
+            "unit_name_snapshot",
+            "kind",
+            "state",
+            "inspector",
+            "score",
+            "classification",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "approved_at",
+        ]
+
+
+class AnswerSerializer(serializers.ModelSerializer[Answer]):
+    criterion = serializers.CharField(source="criterion.code")
+    value = AnswerValueField()
+
+    class Meta:
+        model = Answer
+        fields = ["criterion", "value", "note", "flagged", "points", "updated_at"]
+
+
+class StoredScoreSerializer(serializers.Serializer[Any]):
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    classification = serializers.CharField(allow_blank=True)
+    earned_points = serializers.DecimalField(max_digits=9, decimal_places=4)
+    possible_points = serializers.DecimalField(max_digits=9, decimal_places=4)
+    enough_basis = serializers.BooleanField()
+    critical_failures = serializers.ListField(child=serializers.CharField())
+    section_scores = serializers.ListField(child=serializers.DictField())
+
+
+class InspectionDetailSerializer(InspectionSerializer):
+    answers = AnswerSerializer(many=True)
+    photos = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+
+    class Meta(InspectionSerializer.Meta):
+        fields = [
+            *InspectionSerializer.Meta.fields,
+            "return_reason",
+            "returned_criteria",
+            "revision_reason",
+            "answers",
+            "photos",
+            "scores",
+        ]
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, inspection: Inspection) -> Any:
+        context = {**self.context, "inspector_id": inspection.inspector_id}
+        return PhotoSerializer(inspection.photos.all(), many=True, context=context).data
+
+    @extend_schema_field(StoredScoreSerializer)
+    def get_scores(self, inspection: Inspection) -> Any:
+        return StoredScoreSerializer(inspection).data
+
+
+class InspectionCreateSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(required=False)
+    unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    kind = serializers.ChoiceField(
+        choices=Inspection.Kind.choices, default=Inspection.Kind.OFFICIAL
+    )
+
+
+class InspectionFilterSerializer(serializers.Serializer[Any]):
+    round = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    group = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    inspector = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    status = serializers.ChoiceField(choices=Inspection.State.choices, required=False)
+    kind = serializers.ChoiceField(choices=Inspection.Kind.choices, required=False)
+
+
+class AnswerWriteSerializer(serializers.Serializer[Any]):
+    value = AnswerValueField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    flagged = serializers.BooleanField(required=False)
+
+
+class PhotoUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(allow_empty_file=True)
+    criterion = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    caption = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    id = serializers.UUIDField(required=False)
+
+
+class ReturnSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=4000)
+    criteria = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, default=list, max_length=200
+    )
+
+
+class ReviseSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=4000)
+    answers = serializers.DictField(child=AnswerWriteSerializer())
+
+
+class CriterionScoreSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    earned = serializers.DecimalField(max_digits=9, decimal_places=4, allow_null=True)
+    possible = serializers.DecimalField(max_digits=9, decimal_places=4, allow_null=True)
+    critical_failed = serializers.BooleanField()
+
+
+class SectionScoreSerializer(serializers.Serializer[Any]):
+    section = serializers.CharField()
+    earned = serializers.DecimalField(max_digits=9, decimal_places=4)
+    possible = serializers.DecimalField(max_digits=9, decimal_places=4)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class ScoreSerializer(serializers.Serializer[Any]):
+    inspection = serializers.UUIDField()
+    revision = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    earned = serializers.DecimalField(max_digits=9, decimal_places=4)
+    possible = serializers.DecimalField(max_digits=9, decimal_places=4)
+    classification = serializers.CharField(allow_blank=True)
+    classification_name = serializers.CharField(allow_blank=True)
+    enough_basis = serializers.BooleanField()
+    critical_failures = serializers.ListField(child=serializers.CharField())
+    sections = SectionScoreSerializer(many=True)
+    criteria = CriterionScoreSerializer(many=True)

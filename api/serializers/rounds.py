@@ -1,0 +1,107 @@
+"""Rounds, their rankings, and assignments of inspectors to units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from api.serializers.common import MAX_ID, UnitBriefSerializer, User, UserBriefSerializer
+from inspections.models import Assignment, Group, ModelVersion, OrgUnit, Round
+
+
+class RoundSerializer(serializers.ModelSerializer[Round]):
+    class Meta:
+        model = Round
+        fields = ["id", "name", "version", "starts_on", "ends_on", "status", "published_at"]
+
+
+class RoundCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=200)
+    version = serializers.PrimaryKeyRelatedField(queryset=ModelVersion.objects.all())
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    open = serializers.BooleanField(default=False)
+
+
+class RoundFilterSerializer(serializers.Serializer[Any]):
+    status = serializers.ChoiceField(choices=Round.Status.choices, required=False)
+
+
+class PublishSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class SnapshotSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class PublishedSerializer(serializers.Serializer[Any]):
+    round = RoundSerializer()
+    snapshot = SnapshotSerializer()
+
+
+class RankingQuerySerializer(serializers.Serializer[Any]):
+    group = serializers.PrimaryKeyRelatedField(queryset=Group.objects.all(), required=False)
+
+
+class RankingRowSerializer(serializers.Serializer[Any]):
+    unit_id = serializers.IntegerField()
+    unit_code = serializers.CharField()
+    unit_name = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    classification = serializers.CharField(allow_blank=True)
+    classification_name = serializers.CharField(allow_blank=True)
+    score = serializers.CharField(allow_null=True)
+    provisional = serializers.BooleanField()
+    previous_rank = serializers.IntegerField(allow_null=True)
+    movement = serializers.IntegerField(allow_null=True, help_text=_("null: mới hoặc chưa xếp"))
+
+
+class GroupRankingSerializer(serializers.Serializer[Any]):
+    group_id = serializers.IntegerField()
+    group_code = serializers.CharField()
+    group_name = serializers.CharField()
+    rows = RankingRowSerializer(many=True)
+
+
+class RankingRoundSerializer(RoundSerializer):
+    snapshot_number = serializers.IntegerField(allow_null=True, read_only=True)
+
+    class Meta(RoundSerializer.Meta):
+        fields = [*RoundSerializer.Meta.fields, "snapshot_number"]
+
+
+class RankingSerializer(serializers.Serializer[Any]):
+    round = RankingRoundSerializer()
+    groups = GroupRankingSerializer(many=True)
+
+
+class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
+    unit = UnitBriefSerializer()
+    inspector = UserBriefSerializer()
+    effective_due_on = serializers.DateField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "round", "unit", "inspector", "due_on", "effective_due_on", "created_at"]
+
+
+class AssignmentCreateSerializer(serializers.Serializer[Any]):
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    inspector = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    units = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all()),
+        min_length=1,
+        max_length=500,
+    )
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AssignmentFilterSerializer(serializers.Serializer[Any]):
+    round = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    inspector = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)

@@ -1,0 +1,1 @@
+"""API views by subject. Thin: validate with a serializer, call a service, serialize."""

@@ -1,0 +1,125 @@
+"""Evidence photos: upload to an inspection, remove while editable, and the protected files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.serializers.common import PhotoSerializer, photo_file_for
+from api.serializers.inspections import PhotoUploadSerializer
+from api.views.base import ApiView, errors, get_visible, not_found, read_upload
+from api.views.inspections import visible_inspection
+from api.visibility import may_see_original, photos_for
+from inspections import services
+from inspections.models import EvidencePhoto
+
+VARIANTS = ("thumbnail", "display", "original")
+
+
+class PhotoUploadView(ApiView):
+    queryset = EvidencePhoto.objects.all()
+    serializer_class = PhotoSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={
+            201: PhotoSerializer,
+            200: PhotoSerializer,
+            **errors(400, 401, 403, 404, 409, 413, 415),
+        },
+        description="The same client `id` again returns the same photo with 200.",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        inspection = visible_inspection(request, pk)
+        body = PhotoUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        photo, created = services.photo_attach(
+            by=request.user,
+            inspection=inspection,
+            data=read_upload(data["file"]),
+            criterion_code=data.get("criterion") or None,
+            caption=data.get("caption", ""),
+            id=data.get("id"),
+        )
+        context = {"request": request, "inspector_id": inspection.inspector_id}
+        return Response(
+            PhotoSerializer(photo, context=context).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class PhotoDeleteView(ApiView):
+    queryset = EvidencePhoto.objects.all()
+    serializer_class = PhotoSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("photo_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+        responses={204: OpenApiResponse(description="Removed"), **errors(401, 403, 404, 409)},
+    )
+    def delete(self, request: Request, pk: str, photo_id: str) -> Response:
+        inspection = visible_inspection(request, pk)
+        photo = get_visible(EvidencePhoto.objects.filter(inspection=inspection), photo_id)
+        services.photo_remove(by=request.user, photo=photo)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _AnyAccept(BaseContentNegotiation):
+    """Files are files: an <img> tag's Accept header must not turn them into a 406."""
+
+    def select_parser(self, request: Any, parsers: Any) -> Any:
+        return parsers[0]
+
+    def select_renderer(
+        self, request: Any, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
+
+
+class PhotoFileView(ApiView):
+    """A photo's file for users allowed to see its owner; originals (with GPS) for Internal
+    Affairs and the inspection's inspector only. Never cached by shared caches."""
+
+    queryset = EvidencePhoto.objects.all()
+    serializer_class = PhotoSerializer
+    content_negotiation_class = _AnyAccept
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("variant", OpenApiTypes.STR, OpenApiParameter.PATH, enum=VARIANTS)
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            **errors(401, 403, 404),
+        },
+    )
+    def get(self, request: Request, pk: str, variant: str) -> Any:
+        if variant not in VARIANTS:
+            raise not_found()
+        photo = get_visible(photos_for(request.user).select_related("inspection"), pk)
+        if variant == "original" and not may_see_original(request.user, photo):
+            raise PermissionDenied(_("Chỉ Phòng Nội vụ và người chấm được xem ảnh gốc."))
+        name = photo_file_for(photo, variant)
+        if not name or not default_storage.exists(name):
+            raise not_found()
+        content_type = (
+            photo.content_type if variant == "original" or not photo.display else "image/jpeg"
+        )
+        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = f'inline; filename="{photo.pk}-{variant}"'
+        return response

@@ -1,0 +1,197 @@
+"""Rounds (open, close, publish), their ranking, and assignments of inspectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.renderers import RankingCSVRenderer, RankingXLSXRenderer
+from api.serializers.rounds import (
+    AssignmentCreateSerializer,
+    AssignmentFilterSerializer,
+    AssignmentSerializer,
+    PublishedSerializer,
+    PublishSerializer,
+    RankingQuerySerializer,
+    RankingSerializer,
+    RoundCreateSerializer,
+    RoundFilterSerializer,
+    RoundSerializer,
+)
+from api.views.base import ApiView, errors, get_visible, query_filters
+from api.visibility import assignments_for
+from inspections import access, selectors, services
+from inspections.models import Assignment, Round
+
+_FILE_RENDERERS: list[type[BaseRenderer]] = [RankingCSVRenderer, RankingXLSXRenderer]
+
+
+class RoundListView(ApiView):
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+
+    @extend_schema(
+        parameters=[RoundFilterSerializer],
+        responses={200: RoundSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        wanted = query_filters(request, RoundFilterSerializer)
+        rounds = Round.objects.all()
+        if "status" in wanted:
+            rounds = rounds.filter(status=wanted["status"])
+        page = self.paginate_queryset(rounds)
+        return self.get_paginated_response(RoundSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=RoundCreateSerializer,
+        responses={201: RoundSerializer, **errors(400, 401, 403)},
+    )
+    def post(self, request: Request) -> Response:
+        body = RoundCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        created = services.round_create(
+            by=request.user,
+            name=data["name"],
+            version=data["version"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            open_now=data["open"],
+        )
+        return Response(RoundSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class RoundDetailView(ApiView):
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+
+    @extend_schema(responses={200: RoundSerializer, **errors(401, 404)})
+    def get(self, request: Request, pk: str) -> Response:
+        return Response(RoundSerializer(get_visible(Round.objects.all(), pk)).data)
+
+
+class _RoundTransitionView(ApiView):
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+    transition: Any = None  # a round service: (round=, by=) -> Round
+
+    @extend_schema(request=None, responses={200: RoundSerializer, **errors(401, 403, 404, 409)})
+    def post(self, request: Request, pk: str) -> Response:
+        round_ = get_visible(Round.objects.all(), pk)
+        changed = self.transition(round=round_, by=request.user)
+        return Response(RoundSerializer(changed).data)
+
+
+class RoundOpenView(_RoundTransitionView):
+    transition = staticmethod(services.round_open)
+
+
+class RoundCloseView(_RoundTransitionView):
+    transition = staticmethod(services.round_close)
+
+
+class RoundPublishView(ApiView):
+    queryset = Round.objects.all()
+    serializer_class = PublishedSerializer
+
+    @extend_schema(
+        request=PublishSerializer,
+        responses={200: PublishedSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        round_ = get_visible(Round.objects.all(), pk)
+        body = PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        snapshot = services.round_publish(
+            round=round_, by=request.user, reason=body.validated_data["reason"]
+        )
+        round_.refresh_from_db()
+        data = {"round": round_, "snapshot": snapshot}
+        return Response(PublishedSerializer(data).data)
+
+
+class RankingView(ApiView):
+    """The ranking per group: the published snapshot, or the live one while the round runs.
+    ?format=csv and ?format=xlsx give files (one sheet per group)."""
+
+    queryset = Round.objects.all()
+    serializer_class = RankingSerializer
+    renderer_classes = [JSONRenderer, *_FILE_RENDERERS]
+
+    @extend_schema(
+        parameters=[
+            RankingQuerySerializer,
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=["json", *(r.format for r in _FILE_RENDERERS)],
+                required=False,
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(RankingSerializer, description="JSON, CSV or XLSX"),
+            **errors(400, 401, 403, 404),
+        },
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        round_ = get_visible(Round.objects.select_related("version"), pk)
+        if round_.status != Round.Status.PUBLISHED and not access.sees_everything(request.user):
+            raise PermissionDenied(_("Bảng xếp hạng chỉ được xem sau khi công bố."))
+        wanted = query_filters(request, RankingQuerySerializer)
+        groups = selectors.ranking_for_round(round=round_, group=wanted.get("group"))
+        snapshot = round_.snapshots.order_by("-number").values_list("number", flat=True).first()
+        round_data = {**RoundSerializer(round_).data, "snapshot_number": snapshot}
+        data = {"round": round_data, "groups": [group.as_json() for group in groups]}
+        return Response(data)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        # Refusals are JSON even when a file was asked for: the file renderers expect a ranking.
+        if response.status_code >= 400 and hasattr(request, "accepted_renderer"):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class AssignmentListView(ApiView):
+    queryset = Assignment.objects.all()
+    serializer_class = AssignmentSerializer
+
+    @extend_schema(
+        parameters=[AssignmentFilterSerializer],
+        responses={200: AssignmentSerializer(many=True), **errors(400, 401)},
+    )
+    def get(self, request: Request) -> Response:
+        wanted = query_filters(request, AssignmentFilterSerializer)
+        rows = assignments_for(request.user).select_related("round", "unit", "inspector")
+        for name in ("round", "unit", "inspector"):
+            if name in wanted:
+                rows = rows.filter(**{f"{name}_id": wanted[name]})
+        page = self.paginate_queryset(rows.order_by("round_id", "unit__sort_key", "id"))
+        return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=AssignmentCreateSerializer,
+        responses={201: AssignmentSerializer(many=True), **errors(400, 401, 403, 409)},
+    )
+    def post(self, request: Request) -> Response:
+        body = AssignmentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        created = services.assignments_create(
+            by=request.user,
+            round=data["round"],
+            inspector=data["inspector"],
+            units=data["units"],
+            due_on=data["due_on"],
+        )
+        return Response(
+            AssignmentSerializer(created, many=True).data, status=status.HTTP_201_CREATED
+        )
