@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Development defaults; production reads its own environment (see docs/deploy.md).
 export DEBUG ?= true
-export DJANGO_SETTINGS_MODULE ?= config.settings
 
 .PHONY: run test setup install messages database demo lint check clean
 
@@ -13,7 +12,7 @@ run: setup database demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ds=config.test_settings $(PYTEST_ARGS)
 
 setup: install messages
 
