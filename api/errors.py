@@ -24,6 +24,7 @@ _STATUS_BY_PROBLEM = {
 _STATUS_BY_CODE = {
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "too_many_pixels": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "decompression_bomb": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
 }
 

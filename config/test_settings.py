@@ -6,6 +6,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The test client speaks plain HTTP: no redirect to HTTPS, no secure-only cookies.
+os.environ.setdefault("HTTPS", "false")
 
 from config.settings import *  # noqa: F403
 from config.settings import REST_FRAMEWORK
@@ -13,3 +15,5 @@ from config.settings import REST_FRAMEWORK
 # Hashing demo passwords with PBKDF2 costs seconds per test run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+# Login lockout counts every failed login; only its own tests turn it on.
+AXES_ENABLED = False

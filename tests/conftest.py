@@ -19,6 +19,15 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_by_default() -> Any:
+    """A request through LocaleMiddleware leaves its language active in the thread: reset it."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploads of a test land in its own folder, never in the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,7 +15,9 @@ from api.serializers.common import (
     UnitBriefSerializer,
     UserBriefSerializer,
 )
+from inspections.access import is_internal_affairs
 from inspections.models import Answer, Inspection, OrgUnit, Round
+from inspections.selectors import ReusedEvidence, reuse_warnings_for
 
 
 class InspectionSerializer(serializers.ModelSerializer[Inspection]):
@@ -60,6 +63,42 @@ class StoredScoreSerializer(serializers.Serializer[Any]):
     section_scores = serializers.ListField(child=serializers.DictField())
 
 
+class ReusedEvidenceSerializer(serializers.Serializer[Any]):
+    photo = serializers.UUIDField()
+    inspection = serializers.UUIDField()
+    inspection_url = serializers.URLField()
+    unit_name = serializers.CharField()
+    distance = serializers.IntegerField()
+    same_file = serializers.BooleanField()
+
+
+class InspectionPhotoSerializer(PhotoSerializer):
+    """For the schema: Internal Affairs see where else a photo was used (null for others)."""
+
+    reused = ReusedEvidenceSerializer(many=True, allow_null=True, read_only=True)
+
+    class Meta(PhotoSerializer.Meta):
+        fields = [*PhotoSerializer.Meta.fields, "reused"]
+
+
+def _reused(matches: list[ReusedEvidence], request: Any) -> list[dict[str, Any]]:
+    def url(pk: Any) -> str:
+        path = reverse("api:inspection", args=[pk])
+        return request.build_absolute_uri(path) if request is not None else path
+
+    return [
+        {
+            "photo": str(m.other_photo_id),
+            "inspection": str(m.other_inspection_id),
+            "inspection_url": url(m.other_inspection_id),
+            "unit_name": m.other_unit_name,
+            "distance": m.distance,
+            "same_file": m.same_file,
+        }
+        for m in matches
+    ]
+
+
 class InspectionDetailSerializer(InspectionSerializer):
     answers = AnswerSerializer(many=True)
     photos = serializers.SerializerMethodField()
@@ -76,10 +115,19 @@ class InspectionDetailSerializer(InspectionSerializer):
             "scores",
         ]
 
-    @extend_schema_field(PhotoSerializer(many=True))
+    @extend_schema_field(InspectionPhotoSerializer(many=True))
     def get_photos(self, inspection: Inspection) -> Any:
         context = {**self.context, "inspector_id": inspection.inspector_id}
-        return PhotoSerializer(inspection.photos.all(), many=True, context=context).data
+        photos = PhotoSerializer(inspection.photos.all(), many=True, context=context).data
+        request = self.context.get("request")
+        if not is_internal_affairs(getattr(request, "user", None)):
+            return [{**photo, "reused": None} for photo in photos]
+        # Possible reuse of evidence from other inspections: for Internal Affairs to judge.
+        warnings = {str(k): v for k, v in reuse_warnings_for(inspection).items()}
+        return [
+            {**photo, "reused": _reused(warnings.get(photo["id"]) or [], request)}
+            for photo in photos
+        ]
 
     @extend_schema_field(StoredScoreSerializer)
     def get_scores(self, inspection: Inspection) -> Any:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.errors import ErrorSerializer, error_body
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
 from inspections import access
@@ -39,6 +42,44 @@ class MeSerializer(UserBriefSerializer):
     units = UnitBriefSerializer(many=True)
 
 
+class LoginLockedOut(exceptions.APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.") % {
+        "minutes": minutes
+    }
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """Axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): JSON for the API."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse(error_body(lockout_message(), "locked_out"), status=429)
+    else:
+        response = HttpResponse(lockout_message(), status=429, content_type="text/plain")
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for lockouts: behind TRUSTED_PROXY_COUNT proxies of ours, the
+    address the outermost one saw (X-Forwarded-For entries before it can be forged)."""
+    hops: int = settings.TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        addresses = [address.strip() for address in forwarded if address.strip()]
+        if len(addresses) >= hops:
+            return addresses[-hops]
+    remote = request.META.get("REMOTE_ADDR")
+    return str(remote) if remote else None
+
+
 class TokenView(ApiView):
     """Exchange a username and password for an API token (anonymous rate limit applies)."""
 
@@ -47,7 +88,13 @@ class TokenView(ApiView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **errors(400)},
+        responses={
+            200: TokenSerializer,
+            **errors(400),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Khóa tạm do đăng nhập sai nhiều lần"
+            ),
+        },
         auth=[],
         tags=["auth"],
     )
@@ -59,6 +106,9 @@ class TokenView(ApiView):
             username=body.validated_data["username"],
             password=body.validated_data["password"],
         )
+        # Axes (the first backend) flags the request once this username and address are locked.
+        if getattr(request._request, "axes_locked_out", False):
+            raise LoginLockedOut(lockout_message())
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"password": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}

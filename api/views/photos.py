@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,14 +28,45 @@ from api.views.inspections import visible_inspection
 from api.visibility import may_see_original, photos_for
 from inspections import services
 from inspections.models import EvidencePhoto
+from inspections.photos import EXTENSIONS, check_upload_size, max_bytes
 
 VARIANTS = ("thumbnail", "display", "original")
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """Stops reading a request at the evidence limit: a body announced over it is refused
+    unread, and a file is refused at the first chunk past it (a 413, never a full read)."""
+
+    SLACK = 64 * 1024  # the other form fields and the multipart boundaries
+
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: Any,
+        encoding: str | None = None,
+    ) -> None:
+        if content_length and content_length > max_bytes() + self.SLACK:
+            check_upload_size(content_length)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        check_upload_size(start + len(raw_data))
+        return raw_data  # the next handler (memory or temporary file) keeps it
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 class PhotoUploadView(ApiView):
     queryset = EvidencePhoto.objects.all()
     serializer_class = PhotoSerializer
     parser_classes = [MultiPartParser, FormParser]
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # Before authentication: a CSRF check reads request.POST, which parses the body.
+        request.upload_handlers = [CappedUploadHandler(request), *request.upload_handlers]
+        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": PhotoUploadSerializer},
@@ -47,6 +82,7 @@ class PhotoUploadView(ApiView):
         body = PhotoUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        check_upload_size(data["file"].size or 0)  # refused before a byte is read
         photo, created = services.photo_attach(
             by=request.user,
             inspection=inspection,
@@ -90,8 +126,9 @@ class _AnyAccept(BaseContentNegotiation):
 
 
 class PhotoFileView(ApiView):
-    """A photo's file for users allowed to see its owner; originals (with GPS) for Internal
-    Affairs and the inspection's inspector only. Never cached by shared caches."""
+    """A photo's file for users allowed to see its owner (404 otherwise); originals (with GPS)
+    for Internal Affairs and the inspection's inspector only, as downloads. Private caches
+    only; the ETag comes from the original's SHA-256, which every derived copy follows."""
 
     queryset = EvidencePhoto.objects.all()
     serializer_class = PhotoSerializer
@@ -103,6 +140,7 @@ class PhotoFileView(ApiView):
         ],
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            304: OpenApiResponse(description="Not modified (If-None-Match)"),
             **errors(401, 403, 404),
         },
     )
@@ -113,13 +151,50 @@ class PhotoFileView(ApiView):
         if variant == "original" and not may_see_original(request.user, photo):
             raise PermissionDenied(_("Chỉ Phòng Nội vụ và người chấm được xem ảnh gốc."))
         name = photo_file_for(photo, variant)
-        if not name or not default_storage.exists(name):
+        if not name:
             raise not_found()
-        content_type = (
-            photo.content_type if variant == "original" or not photo.display else "image/jpeg"
-        )
-        response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-        response["Cache-Control"] = "private, max-age=3600"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Disposition"] = f'inline; filename="{photo.pk}-{variant}"'
-        return response
+        etag = f'"{photo.sha256[:40]}-{variant[0]}"'
+        headers = {
+            "ETag": etag,
+            "Cache-Control": "private, max-age=86400",
+            "Vary": "Cookie, Authorization",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": _disposition(photo, variant),
+        }
+        if _matches(request.headers.get("If-None-Match", ""), etag):
+            return _with(HttpResponseNotModified(), headers)
+        content_type = "image/jpeg" if photo_is_derived(photo, variant) else photo.content_type
+        prefix = settings.EVIDENCE_ACCEL_REDIRECT_PREFIX
+        if prefix:  # the reverse proxy sends the bytes; we have checked who may have them
+            response = HttpResponse(content_type=content_type)
+            response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + name.lstrip("/")
+            return _with(response, headers)
+        try:  # any backend: a missing object is a 404 here, not a 500 while streaming
+            if not default_storage.exists(name):
+                raise not_found()
+            handle = default_storage.open(name, "rb")
+        except OSError:
+            raise not_found() from None
+        return _with(FileResponse(handle, content_type=content_type), headers)
+
+
+def photo_is_derived(photo: EvidencePhoto, variant: str) -> bool:
+    return variant != "original" and bool(photo.display)
+
+
+def _disposition(photo: EvidencePhoto, variant: str) -> str:
+    """Originals (and PDFs) download; copies show inline. Names carry only the photo's id."""
+    if photo_is_derived(photo, variant):
+        return f'inline; filename="{photo.pk}-{variant}.jpg"'
+    extension = EXTENSIONS.get(photo.content_type, "pdf")
+    return f'attachment; filename="{photo.pk}.{extension}"'
+
+
+def _matches(header: str, etag: str) -> bool:
+    return header.strip() == "*" or etag in parse_etags(header)
+
+
+def _with(response: HttpResponseBase, headers: dict[str, str]) -> HttpResponseBase:
+    for key, value in headers.items():
+        response[key] = value
+    return response

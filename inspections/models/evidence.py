@@ -146,6 +146,13 @@ class EvidencePhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     original_deleted_at = models.DateTimeField(null=True, blank=True)
+    # Difference hash (64 bits, hex) and its four 16-bit bands: a near copy shares a band
+    # within one bit, so reuse look-ups probe indexed columns (selectors.reused_evidence).
+    dhash = models.CharField(max_length=16, blank=True)
+    dhash_band0 = models.IntegerField(null=True, blank=True, db_index=True)
+    dhash_band1 = models.IntegerField(null=True, blank=True, db_index=True)
+    dhash_band2 = models.IntegerField(null=True, blank=True, db_index=True)
+    dhash_band3 = models.IntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from inspections import access
 from inspections.errors import DomainError, Problem
 from inspections.models import Commitment, EvidencePhoto, OrgUnit, RoleKind
-from inspections.photos import process_upload, store_processed
+from inspections.photos import process_upload
 from inspections.services.audit import record_event
-from inspections.services.evidence import delete_files, photo_columns
+from inspections.services.evidence import stored_evidence
 
 
 def commitment_record(
@@ -43,22 +43,15 @@ def commitment_record(
     if Commitment.objects.filter(unit=unit, year=year).exists():
         raise _already_signed()
     upload = process_upload(data, allow_pdf=True)
-    names = store_processed(upload)
     try:
-        with transaction.atomic():
+        with stored_evidence([upload], by=by) as (columns,), transaction.atomic():
             commitment = Commitment.objects.create(
                 unit=unit, year=year, signed_on=signed_on, note=note.strip(), created_by=by
             )
-            EvidencePhoto.objects.create(
-                commitment=commitment, **photo_columns(upload, names, by=by)
-            )
+            EvidencePhoto.objects.create(commitment=commitment, **columns)
             record_event(actor=by, action="commitment_recorded", target=commitment, year=year)
     except IntegrityError:
-        delete_files(list(names.values()))
         raise _already_signed() from None  # a concurrent record of the same unit and year won
-    except BaseException:
-        delete_files(list(names.values()))
-        raise
     return commitment
 
 

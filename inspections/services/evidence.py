@@ -1,9 +1,15 @@
-"""Attaching evidence to an inspection, and removing it while the inspection is editable."""
+"""Evidence for every owner (an inspection, an action's response, a commitment): one path.
+
+Each upload is checked and derived in full (`process_upload`) before anything is saved; the
+files are stored only then, and removed again if the database write that follows fails, so a
+refused or failed upload leaves no row and no file behind.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -18,7 +24,13 @@ from inspections.models import (
     EvidencePhoto,
     Inspection,
 )
-from inspections.photos import ProcessedUpload, process_upload, store_processed
+from inspections.photos import (
+    ProcessedUpload,
+    hash_bands,
+    is_distinctive,
+    process_upload,
+    store_processed,
+)
 from inspections.services.actions import action_respond
 from inspections.services.audit import record_event
 from inspections.services.inspections import criterion_of, lock_editable
@@ -43,25 +55,15 @@ def photo_attach(
         criterion = criterion_of(locked, criterion_code) if criterion_code else None
     allow_pdf = criterion is None or criterion.evidence == EvidenceKind.DOCUMENT
     upload = process_upload(data, allow_pdf=allow_pdf)
-    files = store_processed(upload)
     try:
-        with transaction.atomic():
+        with stored_evidence([upload], by=by) as (columns,), transaction.atomic():
             lock_editable(inspection, by)  # still editable after the (slow) image work
             photo = EvidencePhoto.objects.create(
                 id=id or uuid.uuid4(),
                 inspection=inspection,
                 criterion=criterion,
                 caption=caption.strip()[:300],
-                content_type=upload.content_type,
-                size_bytes=len(upload.original),
-                sha256=upload.sha256,
-                width=upload.width,
-                height=upload.height,
-                captured_at=upload.captured_at,
-                latitude=upload.latitude,
-                longitude=upload.longitude,
-                uploaded_by=by,
-                **files,
+                **columns,
             )
             record_event(
                 actor=by,
@@ -70,8 +72,8 @@ def photo_attach(
                 photo=str(photo.pk),
                 criterion=criterion_code,
             )
-    except (IntegrityError, DomainError):
-        delete_files(list(files.values()))  # nothing half-saved stays behind
+    except IntegrityError:
+        # The same client id, sent twice at once: the other request won.
         if id is not None and (winner := EvidencePhoto.objects.filter(pk=id).first()):
             return _same_or_conflict(winner, inspection, criterion_code), False
         raise
@@ -109,7 +111,10 @@ def delete_files(names: list[str]) -> None:
 
 
 def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Any) -> dict[str, Any]:
-    """The file and EXIF columns of a photo, whatever its owner."""
+    """The file, EXIF and hash columns of a photo, whatever its owner."""
+    bands: dict[str, Any] = {f"dhash_band{i}": None for i in range(4)}
+    if upload.dhash is not None and is_distinctive(upload.dhash):
+        bands = {f"dhash_band{i}": band for i, band in enumerate(hash_bands(upload.dhash))}
     return {
         "content_type": upload.content_type,
         "size_bytes": len(upload.original),
@@ -120,8 +125,26 @@ def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Any) ->
         "latitude": upload.latitude,
         "longitude": upload.longitude,
         "uploaded_by": by,
+        "dhash": f"{upload.dhash:016x}" if upload.dhash is not None else "",
+        **bands,
         **files,
     }
+
+
+@contextmanager
+def stored_evidence(
+    uploads: Sequence[ProcessedUpload], *, by: Any
+) -> Iterator[list[dict[str, Any]]]:
+    """Store checked uploads; yields each one's photo columns. Should the block fail, the
+    files are deleted again (the block's own transaction has rolled the rows back)."""
+    stored: list[dict[str, Any]] = []
+    try:
+        for upload in uploads:
+            stored.append(store_processed(upload))
+        yield [photo_columns(u, f, by=by) for u, f in zip(uploads, stored, strict=True)]
+    except BaseException:
+        delete_files([name for files in stored for name in files.values()])
+        raise
 
 
 def action_respond_with_evidence(
@@ -129,15 +152,8 @@ def action_respond_with_evidence(
 ) -> ActionResponse:
     """The unit's report of a fix with its photos: all files checked before anything is saved."""
     uploads = [process_upload(data) for data in files]
-    stored = [store_processed(upload) for upload in uploads]
-    try:
-        with transaction.atomic():
-            response = action_respond(by=by, action=action, note=note)
-            for upload, names in zip(uploads, stored, strict=True):
-                EvidencePhoto.objects.create(
-                    action_response=response, **photo_columns(upload, names, by=by)
-                )
-    except BaseException:
-        delete_files([name for names in stored for name in names.values()])
-        raise
+    with stored_evidence(uploads, by=by) as columns, transaction.atomic():
+        response = action_respond(by=by, action=action, note=note)
+        for photo in columns:
+            EvidencePhoto.objects.create(action_response=response, **photo)
     return response

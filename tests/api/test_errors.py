@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 import pytest
@@ -67,13 +66,13 @@ def test_a_record_the_user_may_not_see_is_a_404(make_inspection: Any, cast: Any)
     "url",
     [
         "/api/v1/inspections/not-a-uuid/",
-        f"/api/v1/inspections/{uuid.uuid4()}/score/",
+        "/api/v1/inspections/0b0d9c1e-5a43-4c1e-9b7e-3f1f2d4c5a60/score/",
         "/api/v1/rounds/abc/",
         "/api/v1/rounds/-1/close/",
         "/api/v1/rounds/99999999999999999999999/",
         "/api/v1/models/0/",
         "/api/v1/photos/nope/thumbnail/",
-        f"/api/v1/photos/{uuid.uuid4()}/huge/",
+        "/api/v1/photos/6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b/huge/",
     ],
 )
 def test_a_malformed_or_unknown_id_in_the_url_is_a_json_404(url: str, cast: Any) -> None:

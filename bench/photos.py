@@ -1,0 +1,175 @@
+"""Photo ingest budget: a 12-megapixel phone JPEG within 2× vipsthumbnail, under 200 MB peak.
+
+Run from the repository root: `.venv/bin/python bench/photos.py [--runs 7]`.
+
+It makes a photo-like 4000 × 3000 JPEG (gradients, shapes, noise; EXIF orientation 6 and a
+GPS position), then, in a fresh subprocess per measurement, runs the whole ingest once
+(`process_upload` + `store_processed` into a temporary FileSystemStorage) after a warm-up on
+a small photo, and reports: the wall time, the ru_maxrss growth over the warm process, and
+the tracemalloc peak of a second ingest (tracemalloc sees Python allocations only; Pillow's
+pixel buffers are plain malloc, hence the RSS figure). vipsthumbnail makes the same two
+copies (1600 and 320 px, JPEG, from the original) as two commands, timed the same way.
+Exits 1 when over budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TIME_BUDGET_RATIO = 2.0
+MEMORY_BUDGET_MB = 200.0
+
+
+def make_photo(path: Path, size: tuple[int, int] = (4000, 3000)) -> None:
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = size
+    red = Image.linear_gradient("L").resize(size)
+    green = Image.radial_gradient("L").resize(size)
+    blue = Image.linear_gradient("L").rotate(90).resize(size)
+    image = Image.merge("RGB", (red, green, blue))
+    draw = ImageDraw.Draw(image)
+    for i in range(40):  # desks, cabinets, windows: edges a camera would see
+        x, y = (i * 997) % width, (i * 613) % height
+        colour = ((i * 53) % 256, (i * 97) % 256, (i * 151) % 256)
+        draw.rectangle((x, y, x + 300 + i * 7, y + 200 + i * 5), fill=colour)
+        draw.ellipse((y % width, x % height, y % width + 250, x % height + 180), outline=colour)
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    noise = Image.merge("RGB", [Image.effect_noise(size, 40) for _ in range(3)])
+    image = Image.blend(image, noise, 0.25)  # sensor noise: what makes JPEGs of photos heavy
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x0132] = "2026:11:20 09:30:00"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (10.0, 46.0, 30.0), 3: "E", 4: (106.0, 41.0, 12.0)})
+    image.save(path, "JPEG", quality=92, exif=exif)
+
+
+def measure_one(path: Path) -> dict[str, float]:
+    """In this (fresh) process: warm up, then one timed ingest and one traced ingest."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    sys.path.insert(0, str(ROOT))
+    import tracemalloc
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    media = tempfile.mkdtemp(prefix="bench-photos-")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media},
+        },
+    }
+    from PIL import Image
+
+    from inspections.photos import process_upload, store_processed
+
+    small = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 60)).save(small, "JPEG")
+    store_processed(process_upload(small.getvalue()))  # imports, codecs, storage: warm
+    data = path.read_bytes()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    store_processed(process_upload(data))
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    store_processed(process_upload(data))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    shutil.rmtree(media, ignore_errors=True)
+    return {
+        "seconds": elapsed,
+        "rss_delta_mb": (after - before) / 1024,  # ru_maxrss is in KiB on Linux
+        "rss_peak_mb": after / 1024,
+        "tracemalloc_peak_mb": peak / (1024 * 1024),
+    }
+
+
+def vips_once(path: Path, out: Path) -> float:
+    started = time.perf_counter()
+    for side, name, quality in ((1600, "d.jpg", 82), (320, "t.jpg", 75)):
+        subprocess.run(
+            ["vipsthumbnail", str(path), "-s", str(side), "-o", f"{out / name}[Q={quality}]"],
+            check=True,
+        )
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--make", help=argparse.SUPPRESS)
+    parser.add_argument("--size", default="4000x3000", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.make:
+        width, height = (int(n) for n in args.size.split("x"))
+        make_photo(Path(args.make), (width, height))
+        return 0
+    if args.one:
+        print(json.dumps(measure_one(Path(args.one))))
+        return 0
+    if not shutil.which("vipsthumbnail"):
+        print("vipsthumbnail is missing: apt-get install -y libvips-tools", file=sys.stderr)
+        return 2
+    work = Path(tempfile.mkdtemp(prefix="bench-photos-"))
+    photo = work / "phone.jpg"
+    # Made in a child: ru_maxrss survives fork and exec, so this process must stay small.
+    subprocess.run([sys.executable, __file__, "--make", str(photo)], check=True)
+    version = subprocess.run(["vips", "--version"], capture_output=True, text=True).stdout
+    print(f"photo: 4000×3000 JPEG, {photo.stat().st_size / 1e6:.1f} MB; {version.strip()}")
+    runs = []
+    for _ in range(args.runs):
+        result = subprocess.run(
+            [sys.executable, __file__, "--one", str(photo)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
+    vips_out = work / "vips"
+    vips_out.mkdir()
+    vips_once(photo, vips_out)  # warm the page cache
+    vips = statistics.median(vips_once(photo, vips_out) for _ in range(args.runs))
+    tiny = work / "tiny.jpg"  # the same two commands on 64 × 48: process start-up alone
+    subprocess.run([sys.executable, __file__, "--make", str(tiny), "--size", "64x48"], check=True)
+    startup = statistics.median(vips_once(tiny, vips_out) for _ in range(args.runs))
+    ours = statistics.median(r["seconds"] for r in runs)
+    rss = max(r["rss_delta_mb"] for r in runs)
+    traced = max(r["tracemalloc_peak_mb"] for r in runs)
+    ratio = ours / vips
+    print(f"ingest (validate, orient, hash, 2 copies, store): median {ours * 1000:.0f} ms/photo")
+    print(f"vipsthumbnail (1600 + 320, two commands):        median {vips * 1000:.0f} ms/photo")
+    print(f"ratio to vipsthumbnail: {ratio:.2f}× (budget {TIME_BUDGET_RATIO}×)")
+    print(
+        f"vipsthumbnail start-up (same commands on 64×48): {startup * 1000:.0f} ms; "
+        f"ratio without it: {ours / max(vips - startup, 1e-6):.2f}×"
+    )
+    print(
+        f"peak memory: ru_maxrss +{rss:.0f} MB over a warm process "
+        f"(process peak {max(r['rss_peak_mb'] for r in runs):.0f} MB), "
+        f"tracemalloc peak {traced:.0f} MB (budget {MEMORY_BUDGET_MB:.0f} MB)"
+    )
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if ratio <= TIME_BUDGET_RATIO and max(rss, traced) < MEMORY_BUDGET_MB else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

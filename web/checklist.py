@@ -1,0 +1,182 @@
+"""The checklist of one inspection: one form per criterion, the review step, the result.
+
+Every write goes through the services; a refusal re-shows the page with the error and the
+values that were posted, so nothing the inspector entered is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inspections import services
+from inspections.errors import DomainError
+from inspections.models import AnswerType, Criterion, EvidencePhoto, Inspection
+from inspections.photos import max_bytes
+from web.errors import http_status, message_of
+from web.pages import Checklist, CriterionRow, build_checklist, visible_inspection
+
+
+def _editable_by(inspection: Inspection, user: Any) -> bool:
+    return inspection.is_editable and inspection.inspector_id == user.pk
+
+
+def _to_place(inspection: Inspection, code: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse('checklist', args=[inspection.pk])}#c-{code}")
+
+
+def _render_checklist(
+    request: HttpRequest, checklist: Checklist, status: int = 200
+) -> HttpResponse:
+    inspection = checklist.inspection
+    context = {
+        "checklist": checklist,
+        "inspection": inspection,
+        "editable": _editable_by(inspection, request.user),
+        "api": reverse("api:inspection", args=[inspection.pk]),
+    }
+    return render(request, "web/checklist.html", context, status=status)
+
+
+@login_required
+def checklist(request: HttpRequest, pk: Any) -> HttpResponse:
+    inspection = visible_inspection(request.user, pk)
+    if not _editable_by(inspection, request.user):
+        return redirect("result", pk=inspection.pk)
+    return _render_checklist(request, build_checklist(inspection))
+
+
+def posted_value(kind: str, data: QueryDict) -> object:
+    """The form's answer as the service reads it; a value that fits nothing goes through as
+    it is, so the service refuses it with its own message."""
+    raw = data.get("value", "").strip()
+    if kind == AnswerType.PERCENT:
+        raw = raw.replace(",", ".")  # Vietnamese phones type a decimal comma
+        return "na" if data.get("na") else (raw or None)
+    if raw in ("", "na"):
+        return raw or None
+    if kind == AnswerType.YES_NO:
+        return {"yes": True, "no": False}.get(raw, raw)
+    return int(raw) if raw.isdigit() else raw
+
+
+def _posted_form_value(kind: str, data: QueryDict) -> str:
+    if kind == AnswerType.PERCENT and data.get("na"):
+        return "na"
+    return data.get("value", "").strip()
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
+    inspection = visible_inspection(request.user, pk)
+    criterion = Criterion.objects.filter(version_id=inspection.round.version_id, code=code).first()
+    if criterion is None:
+        raise Http404(_("Không có tiêu chí này."))
+    data = request.POST
+    note = data.get("note", "")
+    flagged = bool(data.get("flagged"))
+    form_value = _posted_form_value(criterion.answer_type, data)
+    files = [*request.FILES.getlist("camera"), *request.FILES.getlist("gallery")]
+    try:
+        current = build_checklist(inspection).row(code)
+        changed = current is None or (current.value, current.note, current.flagged) != (
+            form_value,
+            note.strip(),
+            flagged,
+        )
+        if changed:
+            services.answer_set(
+                by=request.user,
+                inspection=inspection,
+                criterion_code=code,
+                value=posted_value(criterion.answer_type, data),
+                note=note,
+                flagged=flagged,
+            )
+        for upload in files:
+            services.photo_attach(
+                by=request.user,
+                inspection=inspection,
+                data=bytes(upload.read(max_bytes() + 1)),
+                criterion_code=code,
+            )
+    except DomainError as error:
+        page = build_checklist(inspection)
+        row = page.row(code)
+        if row is not None:  # the posted values, shown again beside the error
+            row.value, row.note, row.flagged = form_value, note, flagged
+            row.error = message_of(error)
+            if files and "file" in error.fields:
+                row.error += " " + _("Hãy chọn lại ảnh.")
+        return _render_checklist(request, page, status=http_status(error))
+    return _to_place(inspection, code)
+
+
+@login_required
+@require_POST
+def photo_delete(request: HttpRequest, pk: Any, photo_id: Any) -> HttpResponse:
+    inspection = visible_inspection(request.user, pk)
+    photo = (
+        EvidencePhoto.objects.filter(inspection=inspection, pk=photo_id)
+        .select_related("criterion", "inspection")
+        .first()
+    )
+    if photo is None:
+        raise Http404(_("Không tìm thấy ảnh."))
+    code = photo.criterion.code if photo.criterion else ""
+    try:
+        services.photo_remove(by=request.user, photo=photo)
+    except DomainError as error:
+        messages.error(request, message_of(error))
+    return _to_place(inspection, code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Before submit: every unanswered criterion, N/A without its note, missing evidence."""
+    inspection = visible_inspection(request.user, pk)
+    if not _editable_by(inspection, request.user):
+        return redirect("result", pk=inspection.pk)
+    status, error = 200, ""
+    if request.method == "POST":
+        try:
+            services.inspection_submit(by=request.user, inspection=inspection)
+        except DomainError as refused:
+            status, error = http_status(refused), refused.message
+        else:
+            messages.success(request, _("Đã nộp phiếu."))
+            return redirect("result", pk=inspection.pk)
+    problems = services.submit_problems(inspection)
+    criteria = {
+        c.code: c.display_text
+        for c in Criterion.objects.filter(
+            version_id=inspection.round.version_id, code__in=list(problems)
+        )
+    }
+    rows = [(code, criteria.get(code, ""), found) for code, found in problems.items()]
+    context = {"inspection": inspection, "problems": rows, "error": error}
+    return render(request, "web/review.html", context, status=status)
+
+
+@login_required
+def result(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Read-only: the score per section and criterion, the class, ★ failures and photos."""
+    inspection = visible_inspection(request.user, pk)
+    page = build_checklist(inspection, with_levels=True)
+    rows: list[CriterionRow] = page.rows
+    context = {
+        "checklist": page,
+        "inspection": inspection,
+        "editable": _editable_by(inspection, request.user),
+        "failures": [row for row in rows if row.critical_failed],
+    }
+    return render(request, "web/result.html", context)

@@ -1,0 +1,189 @@
+"""What the checklist and result pages show, read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from api.visibility import inspections_for
+from inspections.models import (
+    Answer,
+    AnswerType,
+    ClassificationLevel,
+    Criterion,
+    EvidenceKind,
+    EvidencePhoto,
+    Inspection,
+    Section,
+)
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    answer: Answer | None
+    photos: list[EvidencePhoto] = field(default_factory=list)
+    returned: bool = False
+    problems: list[str] = field(default_factory=list)
+    error: str = ""
+    # The form's values: the stored answer, or what was posted when it was refused.
+    value: str = ""
+    note: str = ""
+    flagged: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def kind(self) -> str:
+        return self.criterion.answer_type
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None and self.answer.is_answered
+
+    @property
+    def levels(self) -> list[str]:
+        return ["0", "1", "2", "3", "4"]
+
+    @property
+    def accept(self) -> str:
+        if self.criterion.evidence == EvidenceKind.DOCUMENT:
+            return "image/*,application/pdf"
+        return "image/*"
+
+    @property
+    def band_hint(self) -> str:
+        bands = sorted(
+            self.criterion.bands, key=lambda band: Decimal(str(band["minimum"])), reverse=True
+        )
+        parts = [
+            _("từ %(minimum)s%%: %(points)s điểm")
+            % {"minimum": band["minimum"], "points": band["points"]}
+            for band in bands
+        ]
+        return "; ".join(parts)
+
+    @property
+    def earned(self) -> Decimal | None:
+        return self.answer.points if self.answer is not None else None
+
+    @property
+    def critical_failed(self) -> bool:
+        return bool(self.criterion.critical and self.earned is not None and self.earned == 0)
+
+    @property
+    def value_label(self) -> str:
+        """The answer in words, for the read-only result."""
+        value = self.value
+        if value == "":
+            return _("Chưa chấm")
+        if value == "na":
+            return _("Không áp dụng")
+        if self.kind == AnswerType.YES_NO:
+            return _("Đạt") if value == "yes" else _("Không đạt")
+        if self.kind == AnswerType.LEVEL:
+            return _("Mức %(level)s") % {"level": value}
+        return f"{value}%"
+
+
+@dataclass
+class SectionBlock:
+    section: Section
+    rows: list[CriterionRow]
+    score: dict[str, Any] | None = None
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.answered)
+
+
+@dataclass
+class Checklist:
+    inspection: Inspection
+    sections: list[SectionBlock]
+    class_name: str = ""
+
+    @property
+    def rows(self) -> list[CriterionRow]:
+        return [row for block in self.sections for row in block.rows]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(block.answered for block in self.sections)
+
+    def row(self, code: str) -> CriterionRow | None:
+        return next((row for row in self.rows if row.code == code), None)
+
+
+def visible_inspection(user: Any, pk: Any) -> Inspection:
+    """The inspection if this user may know about it; a 404 otherwise (never a 403)."""
+    rows: QuerySet[Inspection] = inspections_for(user).select_related("round__version", "unit")
+    inspection = rows.filter(pk=pk).first()
+    if inspection is None:
+        raise Http404(_("Không tìm thấy phiếu."))
+    return inspection
+
+
+def form_value(answer: Answer | None) -> str:
+    if answer is None:
+        return ""
+    if answer.not_applicable:
+        return "na"
+    if answer.yes_no is not None:
+        return "yes" if answer.yes_no else "no"
+    if answer.level is not None:
+        return str(answer.level)
+    if answer.number is not None:
+        return f"{answer.number.normalize():f}"
+    return ""
+
+
+def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Checklist:
+    """Sections, criteria, answers and photos: four queries, whatever their numbers."""
+    criteria = Criterion.objects.filter(version_id=inspection.round.version_id).select_related(
+        "section"
+    )
+    answers = {a.criterion_id: a for a in Answer.objects.filter(inspection=inspection)}
+    photos: dict[int | None, list[EvidencePhoto]] = {}
+    for photo in EvidencePhoto.objects.filter(inspection=inspection).order_by("uploaded_at"):
+        photos.setdefault(photo.criterion_id, []).append(photo)
+    returned = set(inspection.returned_criteria or [])
+    if inspection.state != Inspection.State.RETURNED:
+        returned = set()
+    scores = {s["section"]: s for s in inspection.section_scores or []}
+    blocks: dict[int, SectionBlock] = {}
+    for criterion in criteria:
+        answer = answers.get(criterion.pk)
+        row = CriterionRow(
+            criterion=criterion,
+            answer=answer,
+            photos=photos.get(criterion.pk, []),
+            returned=criterion.code in returned,
+            value=form_value(answer),
+            note=answer.note if answer else "",
+            flagged=bool(answer and answer.flagged),
+        )
+        section = criterion.section
+        block = blocks.setdefault(
+            section.pk, SectionBlock(section=section, rows=[], score=scores.get(section.code))
+        )
+        block.rows.append(row)
+    ordered = sorted(blocks.values(), key=lambda b: (b.section.order, b.section.code))
+    checklist = Checklist(inspection=inspection, sections=ordered)
+    if with_levels and inspection.classification:
+        level = ClassificationLevel.objects.filter(
+            version_id=inspection.round.version_id, code=inspection.classification
+        ).first()
+        checklist.class_name = level.display_name if level else inspection.classification
+    return checklist
