@@ -1,4 +1,4 @@
-"""Who may call what; which rows each user may know about lives in api.visibility."""
+"""Who may call what; which rows each user may know about lives in inspections.visibility."""
 
 from __future__ import annotations
 

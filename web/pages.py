@@ -10,7 +10,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from api.visibility import inspections_for
 from inspections.models import (
     Answer,
     AnswerType,
@@ -21,6 +20,7 @@ from inspections.models import (
     Inspection,
     Section,
 )
+from inspections.visibility import inspections_for
 
 
 @dataclass

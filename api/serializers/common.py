@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.visibility import may_see_original
 from inspections.models import EvidencePhoto, Group, OrgUnit
+from inspections.visibility import may_see_original
 
 User = get_user_model()
 MAX_ID = 2**63 - 1

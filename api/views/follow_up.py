@@ -19,9 +19,9 @@ from api.serializers.follow_up import (
     CommitmentSerializer,
 )
 from api.views.base import ApiView, errors, get_visible, query_filters, read_upload
-from api.visibility import actions_for, commitments_for
 from inspections import services
 from inspections.models import ActionResponse, Commitment, CorrectiveAction
+from inspections.visibility import actions_for, commitments_for
 
 
 def _actions(request: Request) -> QuerySet[CorrectiveAction]:

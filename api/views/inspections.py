@@ -22,9 +22,9 @@ from api.serializers.inspections import (
     ScoreSerializer,
 )
 from api.views.base import ApiView, errors, get_visible, query_filters
-from api.visibility import inspections_for
 from inspections import services
 from inspections.models import Answer, ClassificationLevel, EvidencePhoto, Inspection
+from inspections.visibility import inspections_for
 
 
 def detailed(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:

@@ -25,10 +25,10 @@ from api.serializers.common import PhotoSerializer, photo_file_for
 from api.serializers.inspections import PhotoUploadSerializer
 from api.views.base import ApiView, errors, get_visible, not_found, read_upload
 from api.views.inspections import visible_inspection
-from api.visibility import may_see_original, photos_for
 from inspections import services
 from inspections.models import EvidencePhoto
 from inspections.photos import EXTENSIONS, check_upload_size, max_bytes
+from inspections.visibility import may_see_original, photos_for
 
 VARIANTS = ("thumbnail", "display", "original")
 

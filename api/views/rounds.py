@@ -27,9 +27,9 @@ from api.serializers.rounds import (
     RoundSerializer,
 )
 from api.views.base import ApiView, errors, get_visible, query_filters
-from api.visibility import assignments_for
 from inspections import access, selectors, services
 from inspections.models import Assignment, Round
+from inspections.visibility import assignments_for
 
 _FILE_RENDERERS: list[type[BaseRenderer]] = [RankingCSVRenderer, RankingXLSXRenderer]
 
