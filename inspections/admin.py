@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from inspections.models import (
     Section,
     UserRole,
 )
+from inspections.services.rounds import own_unit_conflicts
 
 admin.site.site_header = _("Công Sở Xanh — quản trị")
 admin.site.site_title = _("Công Sở Xanh")
@@ -109,8 +111,25 @@ class ModelVersionAdmin(admin.ModelAdmin[ModelVersion]):
         return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
+class AssignmentForm(forms.ModelForm[Assignment]):
+    """The admin writes assignments itself, so it applies the service's own-unit rule here."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        unit, inspector = cleaned.get("unit"), cleaned.get("inspector")
+        if unit is not None and inspector is not None:
+            conflicts = own_unit_conflicts(inspector=inspector, units=[unit])
+            if conflicts:
+                raise forms.ValidationError(
+                    _("Cán bộ kiểm tra không được kiểm tra đơn vị của mình: %(units)s.")
+                    % {"units": ", ".join(conflicts)}
+                )
+        return cleaned
+
+
 class AssignmentInline(admin.TabularInline[Assignment, Round]):
     model = Assignment
+    form = AssignmentForm
     extra = 0
     autocomplete_fields = ["unit"]
     fields = ["unit", "inspector", "due_on"]
@@ -126,6 +145,7 @@ class RoundAdmin(admin.ModelAdmin[Round]):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin[Assignment]):
+    form = AssignmentForm
     list_display = ["round", "unit", "inspector", "due_on"]
     list_filter = ["round"]
     autocomplete_fields = ["unit"]

@@ -134,6 +134,12 @@ def round_publish(*, round: Round, by: Any, reason: str = "") -> RankingSnapshot
     return snapshot
 
 
+def own_unit_conflicts(*, inspector: Any, units: Iterable[OrgUnit]) -> list[str]:
+    """Names of the units the inspector may not inspect: their own unit and those below it."""
+    own = access.own_units(inspector)
+    return [unit.name for unit in units if access.unit_is_within(unit, own)]
+
+
 @transaction.atomic
 def assignments_create(
     *,
@@ -157,8 +163,7 @@ def assignments_create(
         problems["inspector"] = [_("Người này không có vai trò cán bộ kiểm tra.")]
     if not units:
         problems["units"] = [_("Hãy chọn ít nhất một đơn vị.")]
-    own = access.own_units(inspector)
-    conflicts = [unit.name for unit in units if access.unit_is_within(unit, own)]
+    conflicts = own_unit_conflicts(inspector=inspector, units=units)
     if conflicts:
         problems["units"] = [
             _("Cán bộ kiểm tra không được kiểm tra đơn vị của mình: %(units)s.")

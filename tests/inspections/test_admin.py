@@ -56,3 +56,22 @@ def test_an_office_user_is_kept_out_of_the_admin(client, cast):
     client.force_login(cast.ward_office)
     page = client.get(reverse("admin:index"))
     assert page.status_code == 302
+
+
+def test_the_admin_refuses_to_assign_an_inspector_to_their_own_unit(
+    admin_client, cast, org, open_round
+):
+    from inspections.models import Assignment
+
+    url = reverse("admin:inspections_assignment_add")
+    refused = admin_client.post(
+        url, {"round": open_round.pk, "unit": org.thi_dua.pk, "inspector": cast.inspector.pk}
+    )
+    assert refused.status_code == 200
+    assert "không được kiểm tra đơn vị của mình" in refused.content.decode()
+    assert not Assignment.objects.exists()
+    accepted = admin_client.post(
+        url, {"round": open_round.pk, "unit": org.ward.pk, "inspector": cast.inspector.pk}
+    )
+    assert accepted.status_code == 302
+    assert Assignment.objects.filter(unit=org.ward, inspector=cast.inspector).exists()
