@@ -1,6 +1,8 @@
 /* The checklist with JavaScript: every answer and photo goes through the ordered queue as it
- * is made; each criterion shows saved / saving / failed in words and an icon. Without this
- * file the page works as plain forms. */
+ * is made; each criterion shows saved / saving / kept on the phone / failed in words and an
+ * icon. The queue lives in IndexedDB (offline-store.js) so that, with no signal, a reload
+ * (the page then comes from our service worker's cache) shows again what waits to be sent,
+ * and it is sent when the network returns. Without this file the page works as plain forms. */
 (function (CSX) {
   "use strict";
   var main = document.querySelector("[data-checklist]");
@@ -8,34 +10,36 @@
   document.documentElement.classList.add("js");
   var api = main.dataset.api;
   var t = main.dataset;
+  var SUBMIT = "__submit__";
   var pending = {};
   var views = {}; // item id -> its thumbnail <li>: DOM nodes stay out of the stored items
-  var ICONS = { saving: "⟳ ", saved: "✓ ", retrying: "⚠ ", failed: "⚠ " };
+  var ICONS = { saving: "⟳ ", saved: "✓ ", queued: "⧗ ", retrying: "⚠ ", failed: "⚠ " };
 
   function article(code) { return document.getElementById("c-" + code); }
+  function el(selector) { return document.querySelector(selector); }
 
   function setStatus(code, state, text) {
-    var el = article(code).querySelector("[data-status]");
-    el.dataset.state = state;
-    el.textContent = "";
+    var node = article(code).querySelector("[data-status]");
+    node.dataset.state = state;
+    node.textContent = "";
     var icon = document.createElement("span");
     icon.setAttribute("aria-hidden", "true");
     icon.textContent = ICONS[state] || "";
-    el.appendChild(icon);
-    el.appendChild(document.createTextNode(text));
+    node.appendChild(icon);
+    node.appendChild(document.createTextNode(text));
   }
 
   function problem(result) {
     var data = result && result.data;
     if (!data) { return ""; }
     var errors = data.errors || {};
-    var details = Object.keys(errors).map(function (k) { return errors[k].join(" "); });
+    var details = Object.keys(errors).map(function (k) { return k + ": " + errors[k].join(" "); });
     return [data.detail].concat(details).filter(Boolean).join(" ");
   }
 
   function progress() {
     var done = document.querySelectorAll(".crit[data-answered='1']").length;
-    document.querySelector("[data-progress]").textContent = done;
+    el("[data-progress]").textContent = done;
     document.querySelectorAll(".section").forEach(function (section) {
       var count = section.querySelector("[data-section-done]");
       if (count) { count.textContent = section.querySelectorAll(".crit[data-answered='1']").length; }
@@ -43,25 +47,47 @@
   }
 
   function refreshScore() {
-    fetch(api + "score/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(api + "score/", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data) { return; }
         var lang = document.documentElement.lang || "vi";
         var total = data.total === null ? "—" : Number(data.total).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
         var name = data.classification_name ? " · " + data.classification_name : "";
-        document.querySelector("[data-score]").textContent = total + name;
+        el("[data-score]").textContent = total + name;
       }).catch(function () {});
   }
 
+  // How many things wait on this phone (held ones included: they wait for the inspector).
+  function countWaiting() {
+    queue.pending().then(function (items) {
+      el("[data-waiting-count]").textContent = items.length;
+      el("[data-waiting]").hidden = items.length === 0;
+    });
+  }
+
+  function waitingText(result) {
+    return result && result.status >= 500 ? t.tRetrying : t.tQueued;
+  }
+
+  function showSubmit(state, result) {
+    var box = el("[data-submit-state]");
+    box.dataset.state = state;
+    if (state === "saved") { window.location.href = t.result; return; }
+    box.textContent = state === "failed" ? t.tFailed + ": " + problem(result) : t.tWillSubmit;
+  }
+
   function onChange(item, state, result) {
+    countWaiting();
+    if (state === "auth") { el("[data-auth]").hidden = false; return; }
+    if (item.kind === "submit") { showSubmit(state, result); return; }
     var code = item.key;
     pending[code] = (pending[code] || 0) + (state === "saving" ? 1 : (state === "retrying" ? 0 : -1));
-    if (state === "saving") { setStatus(code, "saving", t.tSaving); }
-    else if (state === "retrying") { setStatus(code, "retrying", t.tRetrying); }
+    if (state === "saving") { setStatus(code, navigator.onLine === false ? "queued" : "saving", navigator.onLine === false ? t.tQueued : t.tSaving); }
+    else if (state === "retrying") { setStatus(code, "queued", waitingText(result)); }
     else if (state === "failed") { setStatus(code, "failed", t.tFailed + ": " + problem(result)); }
     else if (!pending[code]) { setStatus(code, "saved", t.tSaved); }
-    if (state === "saved" && item.kind === "answer") {
+    if (item.kind === "answer" && (state === "saving" || state === "saved")) {
       article(code).dataset.answered = item.json.value === null ? "" : "1";
       progress();
     }
@@ -70,7 +96,7 @@
       if (state === "saved") { views[item.id].remove(); }
       if (state === "failed") { views[item.id].dataset.state = "saved"; views[item.id].querySelector("button").disabled = false; }
     }
-    if (state === "saved" || state === "failed") { delete views[item.id]; }
+    if (state === "saved") { delete views[item.id]; }
   }
 
   function answerValue(form, kind) {
@@ -87,6 +113,24 @@
     return parseInt(chosen.value, 10);
   }
 
+  // A queued answer shown again over the page's HTML (which may be an older cached copy).
+  function showAnswer(item) {
+    var crit = article(item.key);
+    if (!crit) { return; }
+    var form = crit.querySelector("form[data-answer]");
+    var value = item.json.value;
+    if (crit.dataset.kind === "percent") {
+      var na = form.querySelector("input[name=na]");
+      if (na) { na.checked = value === "na"; }
+      form.querySelector("input[name=value]").value = value === null || value === "na" ? "" : value;
+    } else {
+      var wanted = value === true ? "yes" : (value === false ? "no" : String(value));
+      form.querySelectorAll("input[name=value]").forEach(function (r) { r.checked = value !== null && r.value === wanted; });
+    }
+    form.querySelector("textarea[name=note]").value = item.json.note;
+    form.querySelector("input[name=flagged]").checked = item.json.flagged;
+  }
+
   function queueAnswer(form) {
     var crit = form.closest(".crit");
     var code = crit.dataset.code;
@@ -101,23 +145,27 @@
     });
   }
 
+  function thumbnail(code, id, file) {
+    var li = document.createElement("li");
+    views[id] = li;
+    li.dataset.state = "saving";
+    if (file.type.indexOf("image/") === 0) {
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      img.alt = t.tPhoto + " " + code;
+      li.appendChild(img);
+    } else {
+      li.appendChild(document.createTextNode(file.name || "PDF"));
+    }
+    article(code).querySelector("[data-thumbs]").appendChild(li);
+    return li;
+  }
+
   function queuePhotos(form, input) {
     var code = form.closest(".crit").dataset.code;
-    var list = form.querySelector("[data-thumbs]");
     Array.prototype.forEach.call(input.files, function (file) {
       var id = crypto.randomUUID();
-      var li = document.createElement("li");
-      views[id] = li;
-      li.dataset.state = "saving";
-      if (file.type.indexOf("image/") === 0) {
-        var img = document.createElement("img");
-        img.src = URL.createObjectURL(file);
-        img.alt = t.tPhoto + " " + code;
-        li.appendChild(img);
-      } else {
-        li.appendChild(document.createTextNode(file.name));
-      }
-      list.appendChild(li);
+      thumbnail(code, id, file);
       queue.add({
         id: id, kind: "photo", key: code, method: "POST", url: api + "photos/",
         file: file, fields: { criterion: code, id: id }
@@ -126,23 +174,58 @@
     input.value = "";
   }
 
+  function button(text, data, value) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn btn--quiet btn--small";
+    b.dataset[data] = value;
+    b.textContent = "✕ " + text;
+    return b;
+  }
+
   function photoDone(item, state, result) {
     var li = views[item.id];
     if (!li || state === "saving" || state === "retrying") { return; }
-    if (state === "failed") { li.remove(); return; }
+    if (state === "failed") { // kept on the phone until the inspector lets it go
+      li.dataset.state = "failed";
+      if (!li.querySelector("[data-discard]")) { li.appendChild(button(t.tDiscard, "discard", item.id)); }
+      return;
+    }
     li.dataset.state = "saved";
     var urls = (result.data && result.data.urls) || {};
     var img = li.querySelector("img");
     if (img && urls.thumbnail) { URL.revokeObjectURL(img.src); img.src = urls.thumbnail; }
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn btn--quiet btn--small";
-    button.dataset.remove = item.fields.id;
-    button.textContent = "✕ " + t.tRemove;
-    li.appendChild(button);
+    li.appendChild(button(t.tRemove, "remove", item.fields.id));
   }
 
-  var queue = CSX.createQueue({ onChange: onChange, onIdle: refreshScore });
+  // After a reload: what waits in the queue is shown again, as it was left.
+  function restore(items) {
+    items.forEach(function (item) {
+      if (item.kind === "submit") { showSubmit(item.held ? "failed" : "saving", item.held); return; }
+      if (!article(item.key)) { return; }
+      if (item.kind === "answer") { showAnswer(item); }
+      if (item.kind === "photo") { thumbnail(item.key, item.id, item.file); }
+      if (item.kind === "remove") {
+        var gone = article(item.key).querySelector("[data-remove='" + item.url.split("/").slice(-2)[0] + "']");
+        if (gone) { views[item.id] = gone.closest("li"); views[item.id].dataset.state = "saving"; gone.disabled = true; }
+      }
+      onChange(item, "saving", null);
+      if (item.held) { onChange(item, "failed", item.held); }
+    });
+  }
+
+  var storage = CSX.indexedStorage ? CSX.indexedStorage(api) : CSX.memoryStorage();
+  var queue = CSX.createQueue({
+    storage: storage,
+    onChange: onChange,
+    onIdle: function (items) {
+      if (navigator.onLine === false) { return; }
+      refreshScore().then(function () {
+        if (!items.length && CSX.refreshKeptPage) { return CSX.refreshKeptPage(window.location.pathname); }
+        return null;
+      });
+    }
+  });
 
   document.querySelectorAll("form[data-answer]").forEach(function (form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); queueAnswer(form); });
@@ -153,17 +236,40 @@
   });
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-remove]");
-    if (!button) { return; }
+    var discard = event.target.closest("[data-discard]");
+    if (discard) {
+      queue.discard(discard.dataset.discard).then(countWaiting);
+      discard.closest("li").remove();
+      return;
+    }
+    var remove = event.target.closest("[data-remove]");
+    if (!remove) { return; }
     event.preventDefault();
-    var li = button.closest("li");
+    var li = remove.closest("li");
     li.dataset.state = "saving";
-    button.disabled = true;
+    remove.disabled = true;
     var id = crypto.randomUUID();
     views[id] = li;
     queue.add({
-      id: id, kind: "remove", key: button.closest(".crit").dataset.code, method: "DELETE",
-      url: api + "photos/" + button.dataset.remove + "/"
+      id: id, kind: "remove", key: remove.closest(".crit").dataset.code, method: "DELETE",
+      url: api + "photos/" + remove.dataset.remove + "/"
     });
   });
+
+  var submitBox = el("[data-offline-submit]");
+  submitBox.hidden = false;
+  submitBox.querySelector("button").addEventListener("click", function () {
+    queue.add({ kind: "submit", key: SUBMIT, method: "POST", url: api + "submit/", json: {} });
+  });
+
+  if (CSX.storageHealth) {
+    CSX.storageHealth().then(function (health) {
+      var warn = el("[data-storage-warning]");
+      var text = health.nearlyFull ? t.tStorageFull : (health.persisted ? "" : t.tNotPersisted);
+      warn.textContent = text;
+      warn.hidden = !text;
+    });
+  }
+
+  queue.pending().then(function (items) { restore(items); queue.resume(); });
 }(window.CSX || {}));

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from inspections.models import Criterion, Inspection
 from tests.browser.conftest import screenshot
@@ -132,8 +133,9 @@ def test_an_inspector_fills_a_whole_inspection_on_a_phone_with_javascript(
     phone.wait_for_selector("#c-A1 .thumbs li[data-state=saved] button")
     phone.unroute("**/photos/")
     assert lost
-    phone.wait_for_function("document.querySelector('[data-progress]').textContent === '32'")
-    phone.wait_for_function("!document.querySelector('[data-status][data-state=saving]')")
+    # expect() polls from Playwright's own world; wait_for_function strings break under our CSP.
+    expect(phone.locator("[data-progress]")).to_have_text("32")
+    expect(phone.locator("[data-status][data-state=saving]")).to_have_count(0)
     assert phone.locator("[data-status][data-state=failed]").count() == 0
     assert inspection.answers.filter(points__isnull=False).count() == 31  # B7 is N/A
     assert inspection.photos.get().criterion.code == "A1"

@@ -1,0 +1,236 @@
+"""Units and people from a workbook: the template, and a plan with every row's problems.
+
+Reading writes nothing: the plan is shown as a dry run, and `services.units.directory_import`
+writes it in one transaction only when no row has a problem.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from inspections.errors import DomainError
+from inspections.models import Group, OrgUnit, RoleKind
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+UNITS_SHEET = "Don vi"
+PEOPLE_SHEET = "Nguoi dung"
+_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
+_ROLES = {
+    "inspector": RoleKind.INSPECTOR,
+    "office": RoleKind.OFFICE,
+    "internal_affairs": RoleKind.INTERNAL_AFFAIRS,
+    "leader": RoleKind.LEADER,
+}
+
+
+def unit_headers() -> list[str]:
+    return [
+        _("Mã đơn vị"),
+        _("Tên đơn vị"),
+        _("Mã đơn vị cấp trên"),
+        _("Mã khối thi đua"),
+        _("Hiệu lực từ (dd/mm/yyyy)"),
+    ]
+
+
+def people_headers() -> list[str]:
+    return [
+        _("Tên đăng nhập"),
+        _("Họ"),
+        _("Tên"),
+        _("Email"),
+        _("Vai trò (inspector, office, internal_affairs, leader)"),
+        _("Mã đơn vị"),
+    ]
+
+
+def template_workbook() -> bytes:
+    """The empty template with one example row per sheet."""
+    workbook = Workbook()
+    units = workbook.active
+    assert units is not None
+    units.title = UNITS_SHEET
+    units.append(unit_headers())
+    units.append(["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
+    people = workbook.create_sheet(PEOPLE_SHEET)
+    people.append(people_headers())
+    people.append(["nguyenvana", "Nguyễn", "Văn A", "a@example.vn", "office", "PHUONG-MOI"])
+    for sheet in (units, people):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in "ABCDEF":
+            sheet.column_dimensions[column].width = 24
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class UnitRow:
+    line: int
+    code: str
+    name: str
+    parent_code: str
+    group_code: str
+    valid_from: datetime.date | None
+
+
+@dataclass
+class PersonRow:
+    line: int
+    username: str
+    last_name: str
+    first_name: str
+    email: str
+    role: str
+    unit_code: str
+
+
+@dataclass
+class ImportPlan:
+    units: list[UnitRow] = field(default_factory=list)
+    people: list[PersonRow] = field(default_factory=list)
+    # "Don vi, dòng 4" → its messages
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    def refuse(self, sheet: str, line: int, message: str) -> None:
+        key = _("%(sheet)s, dòng %(line)s") % {"sheet": sheet, "line": line}
+        self.problems.setdefault(key, []).append(message)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+
+
+def _rows(workbook: Any, name: str) -> list[tuple[int, list[Any]]]:
+    if name not in workbook.sheetnames:
+        return []
+    rows = []
+    for line, values in enumerate(workbook[name].iter_rows(min_row=2, values_only=True), 2):
+        if line > MAX_ROWS + 1:
+            raise DomainError(
+                _("Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": MAX_ROWS},
+                fields={"file": [_("Quá nhiều dòng.")]},
+            )
+        if any(_text(v) for v in values):
+            rows.append((line, [*values, *[None] * 6][:6]))
+    return rows
+
+
+def open_workbook(data: bytes) -> Any:
+    if len(data) > MAX_BYTES:
+        raise DomainError(
+            _("Tệp quá lớn (tối đa 5 MB)."), fields={"file": [_("Tệp quá lớn.")]}, code="too_large"
+        )
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise DomainError(
+            _("Không đọc được tệp: hãy dùng tệp mẫu .xlsx."),
+            fields={"file": [_("Tệp không phải bảng tính .xlsx hợp lệ.")]},
+        ) from None
+
+
+def plan_import(data: bytes) -> ImportPlan:
+    """Every row read and checked against the database and the rest of the file."""
+    workbook = open_workbook(data)
+    if UNITS_SHEET not in workbook.sheetnames and PEOPLE_SHEET not in workbook.sheetnames:
+        raise DomainError(
+            _("Tệp không có trang “%(u)s” hay “%(p)s”.") % {"u": UNITS_SHEET, "p": PEOPLE_SHEET},
+            fields={"file": [_("Hãy dùng tệp mẫu.")]},
+        )
+    plan = ImportPlan()
+    _plan_units(plan, _rows(workbook, UNITS_SHEET))
+    _plan_people(plan, _rows(workbook, PEOPLE_SHEET))
+    workbook.close()
+    return plan
+
+
+def _plan_units(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
+    paths = dict(OrgUnit.objects.values_list("code", "path"))
+    known = set(paths)
+    groups = set(Group.objects.values_list("code", flat=True))
+    seen: set[str] = set()
+    for line, values in rows:
+        code, name, parent, group = (_text(v) for v in values[:4])
+        found = []
+        if not _CODE.match(code):
+            found.append(_("Mã đơn vị trống hoặc có ký tự không hợp lệ."))
+        elif code in seen:
+            found.append(_("Mã đơn vị “%(code)s” lặp lại trong tệp.") % {"code": code})
+        if not name:
+            found.append(_("Thiếu tên đơn vị."))
+        if parent and parent not in known and parent not in seen:
+            found.append(_("Không có đơn vị cấp trên “%(code)s”.") % {"code": parent})
+        if parent and (parent == code or paths.get(parent, "").startswith(paths.get(code, "-"))):
+            found.append(_("Đơn vị không thể là cấp trên của chính mình hay của cấp trên nó."))
+        if group and group not in groups:
+            found.append(_("Không có khối thi đua “%(code)s”.") % {"code": group})
+        try:
+            valid_from = _date(values[4])
+        except ValueError:
+            valid_from = None
+            found.append(_("Ngày hiệu lực phải theo dạng dd/mm/yyyy."))
+        seen.add(code)
+        for message in found:
+            plan.refuse(UNITS_SHEET, line, message)
+        if not found:
+            plan.units.append(UnitRow(line, code, name, parent, group, valid_from))
+
+
+def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
+    units = set(OrgUnit.objects.values_list("code", flat=True)) | {u.code for u in plan.units}
+    seen: set[tuple[str, str, str]] = set()
+    for line, values in rows:
+        username, last, first, email, role, unit = (_text(v) for v in values[:6])
+        found = []
+        if not username or len(username) > 150 or not re.match(r"^[\w.@+-]+$", username):
+            found.append(_("Tên đăng nhập trống hoặc có ký tự không hợp lệ."))
+        if email and "@" not in email:
+            found.append(_("Email không hợp lệ."))
+        if role not in _ROLES:
+            found.append(_("Vai trò “%(role)s” không hợp lệ.") % {"role": role})
+        if role != "leader" and not unit:
+            found.append(_("Vai trò này cần mã đơn vị."))
+        if unit and unit not in units:
+            found.append(_("Không có đơn vị “%(code)s”.") % {"code": unit})
+        if (username, role, unit) in seen:
+            found.append(_("Dòng này lặp lại một dòng trước."))
+        seen.add((username, role, unit))
+        for message in found:
+            plan.refuse(PEOPLE_SHEET, line, message)
+        if not found:
+            plan.people.append(PersonRow(line, username, last, first, email, role, unit))
+
+
+def existing_usernames(plan: ImportPlan) -> set[str]:
+    names = {p.username for p in plan.people}
+    return set(
+        get_user_model().objects.filter(username__in=names).values_list("username", flat=True)
+    )

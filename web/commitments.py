@@ -1,0 +1,75 @@
+"""Commitments per year: which units signed, the share signed, and the unit's own upload."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from inspections import access, services
+from inspections.errors import DomainError
+from inspections.models import EvidencePhoto, RoleKind
+from inspections.visibility import commitments_for
+from web.errors import http_status, message_of
+
+
+def _year(raw: str | None) -> int | None:
+    if not raw:
+        return timezone.localdate().year
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
+@login_required
+def commitments(request: HttpRequest) -> HttpResponse:
+    year = _year(request.GET.get("nam"))
+    if year is None:
+        return HttpResponseBadRequest(_("Năm không hợp lệ."))
+    status, error = 200, ""
+    if request.method == "POST":
+        status, error = _record(request, year)
+        if status == 302:
+            messages.success(request, _("Đã ghi nhận bản cam kết."))
+            return redirect(f"{request.path}?nam={year}")
+    units = list(access.visible_units(request.user).filter(valid_to__isnull=True))
+    signed = {c.unit_id: c for c in commitments_for(request.user).filter(year=year, unit__in=units)}
+    scans = {
+        p.commitment_id: p
+        for p in EvidencePhoto.objects.filter(commitment_id__in=[c.pk for c in signed.values()])
+    }
+    own = access.units_where(request.user, RoleKind.OFFICE)
+    rows = [(u, signed.get(u.pk), scans.get(getattr(signed.get(u.pk), "pk", None))) for u in units]
+    context = {
+        "year": year,
+        "rows": rows,
+        "signed_count": len(signed),
+        "share": round(100 * len(signed) / len(units)) if units else 0,
+        "may_upload": [u for u in units if access.unit_is_within(u, own) and u.pk not in signed],
+        "error": error,
+    }
+    return render(request, "web/office/commitments.html", context, status=status)
+
+
+def _record(request: HttpRequest, year: int) -> tuple[int, str]:
+    unit = access.visible_units(request.user).filter(code=request.POST.get("unit", "")).first()
+    scan = request.FILES.get("scan")
+    if unit is None or scan is None:
+        return 400, _("Hãy chọn đơn vị và tệp bản cam kết đã ký.")
+    signed_on: datetime.date | None = None
+    raw = request.POST.get("signed_on", "")
+    try:
+        signed_on = parse_date(raw) if raw else None
+    except ValueError:
+        signed_on = None
+    try:
+        services.commitment_record(
+            by=request.user, unit=unit, year=year, signed_on=signed_on, data=scan.read()
+        )
+    except DomainError as refused:
+        return http_status(refused), message_of(refused)
+    return 302, ""

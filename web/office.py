@@ -1,0 +1,128 @@
+"""The unit's pages: its latest approved result, history, corrective actions, self-assessment."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inspections import access, reports, services
+from inspections.errors import DomainError
+from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
+from web.errors import http_status, message_of
+from web.pages import build_checklist
+
+
+def visible_unit(user: Any, code: str) -> OrgUnit:
+    """The unit if this user may read it; a 404 otherwise (never a 403)."""
+    unit = access.visible_units(user).filter(code=code).first()
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị."))
+    return unit
+
+
+@login_required
+def unit_home(request: HttpRequest) -> HttpResponse:
+    units = access.units_where(request.user, RoleKind.OFFICE)
+    if not units:
+        raise Http404(_("Bạn không thuộc đơn vị nào."))
+    return redirect("unit", code=units[0].code)
+
+
+def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
+    history = reports.unit_history(unit)
+    latest = history[-1] if history else None
+    names = reports.class_names({r.round.version_id for r in history})
+    checklists = []
+    if latest is not None:
+        for inspection in reports.unit_inspections(request.user, unit, latest.round):
+            checklists.append(build_checklist(inspection, with_levels=True))
+    sections = []
+    if latest is not None:
+        for section in Section.objects.filter(version_id=latest.round.version_id).order_by(
+            "order", "code"
+        ):
+            score = (latest.sections or {}).get(section.code)
+            sections.append((section, Decimal(score) if score is not None else None))
+    is_office = access.unit_is_within(unit, access.units_where(request.user, RoleKind.OFFICE))
+    return {
+        "unit": unit,
+        "latest": latest,
+        "latest_class": names.get((latest.round.version_id, latest.classification), "")
+        if latest
+        else "",
+        "history": [(r, names.get((r.round.version_id, r.classification), "")) for r in history],
+        "sections": sections,
+        "chart": reports.history_chart(history),
+        "checklists": checklists,
+        "actions": list(reports.open_actions(request.user, unit)),
+        "self_assessments": reports.self_assessments(request.user, unit),
+        "open_rounds": list(Round.objects.filter(status=Round.Status.OPEN)) if is_office else [],
+        "is_office": is_office,
+        "new_id": uuid.uuid4(),
+    }
+
+
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = visible_unit(request.user, code)
+    return render(request, "web/office/unit.html", _unit_context(request, unit))
+
+
+@login_required
+@require_POST
+def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The unit reports its fix with a note and photos; a refusal re-shows the page."""
+    unit = visible_unit(request.user, code)
+    action = reports.open_actions(request.user, unit).filter(pk=pk).first()
+    if action is None:
+        if not CorrectiveAction.objects.filter(pk=pk, unit=unit).exists():
+            raise Http404(_("Không tìm thấy yêu cầu khắc phục."))
+        action = CorrectiveAction.objects.get(pk=pk)
+    files = [f.read() for f in request.FILES.getlist("photos")]
+    try:
+        services.action_respond_with_evidence(
+            by=request.user, action=action, note=request.POST.get("note", ""), files=files
+        )
+    except DomainError as refused:
+        context = _unit_context(request, unit)
+        context.update(
+            action_error=message_of(refused), error_action=pk, note=request.POST.get("note", "")
+        )
+        return render(request, "web/office/unit.html", context, status=http_status(refused))
+    messages.success(request, _("Đã gửi báo cáo khắc phục."))
+    return redirect("unit", code=unit.code)
+
+
+@login_required
+@require_POST
+def self_start(request: HttpRequest, code: str) -> HttpResponse:
+    """Start (or reopen) the unit's self-assessment in an open round, on the same checklist."""
+    unit = visible_unit(request.user, code)
+    round_ = Round.objects.filter(pk=request.POST.get("round") or 0).first()
+    if round_ is None:
+        messages.error(request, _("Hãy chọn một đợt đang kiểm tra."))
+        return redirect("unit", code=unit.code)
+    try:
+        client_id = uuid.UUID(request.POST.get("id", ""))
+    except ValueError:
+        client_id = None
+    try:
+        inspection, _created = services.inspection_create(
+            by=request.user, round=round_, unit=unit, kind=Inspection.Kind.SELF, id=client_id
+        )
+    except DomainError as refused:
+        existing = refused.fields.get("unit", [])
+        if refused.code == "inspection_exists" and existing:
+            return redirect("checklist", pk=existing[0])
+        context = _unit_context(request, unit)
+        context["self_error"] = message_of(refused)
+        return render(request, "web/office/unit.html", context, status=http_status(refused))
+    return redirect("checklist", pk=inspection.pk)

@@ -1,0 +1,92 @@
+"""Offline field mode: our service worker at the root scope, and what it keeps on the phone.
+
+The worker's source is static/js/service-worker.js with its cache version filled in here: a
+hash of the worker itself and of every static file the inspector's pages load, so a new
+release installs a new cache and deletes the old one instead of mixing the two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from inspections.models import EvidencePhoto, Inspection, Round
+
+WORKER = "js/service-worker.js"
+# What the "Việc của tôi" and checklist pages load: precached with them.
+STATIC_FILES = (
+    "css/app.css",
+    "js/sw-register.js",
+    "js/queue.js",
+    "js/offline-store.js",
+    "js/checklist.js",
+)
+
+
+def _read(name: str) -> bytes:
+    found = finders.find(name)
+    if not found or isinstance(found, list):
+        raise Http404(name)
+    return Path(found).read_bytes()
+
+
+def cache_version() -> str:
+    """Changes whenever the worker or any precached static file (or its URL) changes."""
+    digest = hashlib.sha256(_read(WORKER))
+    for name in STATIC_FILES:
+        digest.update(staticfiles_storage.url(name).encode())
+        digest.update(_read(name))
+    return digest.hexdigest()[:16]
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    source = _read(WORKER).decode().replace("__CACHE_VERSION__", cache_version())
+    response = HttpResponse(source, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    # The browser must ask us every time, or a release could wait a day to reach phones.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline_urls(user: object) -> dict[str, list[str]]:
+    """ "Việc của tôi", every checklist this inspector can still edit, and its thumbnails.
+
+    Two queries, whatever the number of inspections and photos.
+    """
+    inspections = list(
+        Inspection.objects.filter(
+            inspector_id=getattr(user, "pk", None),
+            state__in=(Inspection.State.DRAFT, Inspection.State.RETURNED),
+            round__status=Round.Status.OPEN,
+        ).values_list("pk", flat=True)
+    )
+    photos = EvidencePhoto.objects.filter(inspection_id__in=inspections).exclude(thumbnail="")
+    return {
+        "pages": [reverse("home")] + [reverse("checklist", args=[pk]) for pk in inspections],
+        "thumbnails": [
+            reverse("api:photo-file", args=[pk, "thumbnail"])
+            for pk in photos.values_list("pk", flat=True)
+        ],
+    }
+
+
+@require_GET
+def offline_manifest(request: HttpRequest) -> JsonResponse:
+    urls: dict[str, list[str]] = {"pages": [], "thumbnails": []}
+    if request.user.is_authenticated:
+        urls = offline_urls(request.user)
+    body = {
+        "version": cache_version(),
+        "static": [staticfiles_storage.url(name) for name in STATIC_FILES],
+        **urls,
+    }
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-cache, private"
+    return response

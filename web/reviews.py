@@ -1,0 +1,146 @@
+"""The review queue of Internal Affairs: approve, return with reasons, revise an approved one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inspections import access, selectors, services
+from inspections.errors import DomainError, Problem
+from inspections.models import AnswerType, Inspection
+from web.errors import http_status, message_of
+from web.pages import build_checklist, visible_inspection
+from web.rounds import refuse_leader, require_reader
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    rows = (
+        Inspection.objects.filter(kind=Inspection.Kind.OFFICIAL, state=Inspection.State.SUBMITTED)
+        .select_related("round", "inspector")
+        .order_by("submitted_at")
+    )
+    return render(request, "web/rounds/queue.html", {"inspections": rows})
+
+
+def _page(
+    request: HttpRequest, inspection: Inspection, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    checklist = build_checklist(inspection, with_levels=True)
+    for row in checklist.rows:  # a refused revision shows what was typed, not lost
+        if f"v-{row.code}" in request.POST:
+            row.value = request.POST[f"v-{row.code}"]
+            row.note = request.POST.get(f"n-{row.code}", row.note)
+    warnings = selectors.reuse_warnings_for(inspection)
+    context = {
+        "inspection": inspection,
+        "checklist": checklist,
+        "warnings": warnings,
+        "warned_photos": set(warnings),
+        "may_edit": access.is_internal_affairs(request.user),
+        "posted": request.POST,
+        **extra,
+    }
+    return render(request, "web/rounds/inspection.html", context, status=status)
+
+
+@login_required
+def inspection_page(request: HttpRequest, pk: Any) -> HttpResponse:
+    require_reader(request.user)
+    return _page(request, visible_inspection(request.user, pk))
+
+
+def _refused(request: HttpRequest, inspection: Inspection, error: DomainError) -> HttpResponse:
+    if error.problem == Problem.FORBIDDEN:
+        raise PermissionDenied(error.message) from error
+    inspection.refresh_from_db()
+    return _page(
+        request,
+        inspection,
+        status=http_status(error),
+        error=message_of(error),
+        field_errors=error.fields,
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: Any) -> HttpResponse:
+    require_reader(request.user)
+    refuse_leader(request.user)
+    inspection = visible_inspection(request.user, pk)
+    try:
+        services.inspection_approve(by=request.user, inspection=inspection)
+    except DomainError as refused:
+        return _refused(request, inspection, refused)
+    messages.success(request, _("Đã duyệt phiếu."))
+    return redirect("review-queue")
+
+
+@login_required
+@require_POST
+def return_(request: HttpRequest, pk: Any) -> HttpResponse:
+    require_reader(request.user)
+    refuse_leader(request.user)
+    inspection = visible_inspection(request.user, pk)
+    try:
+        services.inspection_return(
+            by=request.user,
+            inspection=inspection,
+            reason=request.POST.get("reason", ""),
+            criteria=request.POST.getlist("criteria"),
+        )
+    except DomainError as refused:
+        return _refused(request, inspection, refused)
+    messages.success(request, _("Đã trả lại phiếu cho cán bộ kiểm tra."))
+    return redirect("review-queue")
+
+
+def parsed_value(kind: str, raw: str) -> object:
+    """A form's text as the service reads it; anything else goes through to be refused."""
+    raw = raw.strip()
+    if raw == "":
+        return None
+    if raw == "na":
+        return "na"
+    if kind == AnswerType.PERCENT:
+        return raw.replace(",", ".")
+    if kind == AnswerType.YES_NO:
+        return {"yes": True, "no": False}.get(raw, raw)
+    return int(raw) if raw.isdigit() else raw
+
+
+@login_required
+@require_POST
+def revise(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Only the criteria whose value or note changed go to the service."""
+    require_reader(request.user)
+    refuse_leader(request.user)
+    inspection = visible_inspection(request.user, pk)
+    changes: dict[str, dict[str, Any]] = {}
+    for row in build_checklist(inspection).rows:
+        raw = request.POST.get(f"v-{row.code}")
+        note = request.POST.get(f"n-{row.code}")
+        if raw is None or note is None:
+            continue
+        if raw.strip() != row.value or note.strip() != row.note:
+            changes[row.code] = {"value": parsed_value(row.kind, raw), "note": note}
+    try:
+        services.inspection_revise(
+            by=request.user,
+            inspection=inspection,
+            reason=request.POST.get("reason", ""),
+            answers=changes,
+        )
+    except DomainError as refused:
+        return _refused(request, inspection, refused)
+    messages.success(request, _("Đã điều chỉnh kết quả phiếu."))
+    return redirect("review-inspection", pk=inspection.pk)

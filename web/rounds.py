@@ -1,0 +1,223 @@
+"""Rounds for Internal Affairs: list, create, open/close/publish, assign, progress, ranking.
+
+Leaders read every page and change nothing: each POST is refused with a 403 by the service.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from inspections import access, reports, selectors, services
+from inspections.errors import DomainError
+from inspections.exports import ranking_csv, ranking_workbook
+from inspections.models import ModelVersion, OrgUnit, RoleKind, Round
+from web.errors import http_status, message_of
+
+
+def require_reader(user: Any) -> None:
+    """Round pages are for Internal Affairs and leaders (who read only)."""
+    if not access.sees_everything(user):
+        raise PermissionDenied(_("Chỉ Phòng Nội vụ và lãnh đạo được xem trang này."))
+
+
+def refuse_leader(user: Any) -> None:
+    if not access.is_internal_affairs(user):
+        raise PermissionDenied(_("Chỉ Phòng Nội vụ được thực hiện thao tác này."))
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Tên đợt"), max_length=200)
+    version = forms.ModelChoiceField(
+        label=gettext_lazy("Phiên bản mô hình"),
+        queryset=ModelVersion.objects.filter(status=ModelVersion.Status.PUBLISHED),
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("Ngày bắt đầu"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Ngày kết thúc"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    open_now = forms.BooleanField(label=gettext_lazy("Mở ngay"), required=False)
+
+
+class AssignForm(forms.Form):
+    inspector = forms.ModelChoiceField(
+        label=gettext_lazy("Cán bộ kiểm tra"),
+        queryset=get_user_model()
+        .objects.filter(roles__kind=RoleKind.INSPECTOR)
+        .distinct()
+        .order_by("last_name", "username"),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Đơn vị"),
+        queryset=OrgUnit.objects.filter(valid_to__isnull=True, group__isnull=False),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_on = forms.DateField(
+        label=gettext_lazy("Hạn (để trống: ngày kết thúc đợt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+    """A refusal's per-field messages shown beside their fields; the rest on top."""
+    placed = False
+    for name, found in error.fields.items():
+        if name in form.fields:
+            for text in found:
+                form.add_error(name, str(text))
+            placed = True
+    if not placed:
+        form.add_error(None, message_of(error))
+    else:
+        form.add_error(None, error.message)
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    require_reader(request.user)
+    form = RoundForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        refuse_leader(request.user)
+        if form.is_valid():
+            try:
+                made = services.round_create(by=request.user, **form.cleaned_data)
+            except DomainError as refused:
+                add_domain_errors(form, refused)
+                status = http_status(refused)
+            else:
+                messages.success(request, _("Đã tạo đợt kiểm tra."))
+                return redirect("round", pk=made.pk)
+        else:
+            status = 400
+    rounds = Round.objects.select_related("version").order_by("-ends_on", "-id")
+    context = {"rounds": rounds, "form": form, "may_edit": access.is_internal_affairs(request.user)}
+    return render(request, "web/rounds/list.html", context, status=status)
+
+
+def _detail(
+    request: HttpRequest, round_: Round, *, assign_form: AssignForm | None = None, status: int = 200
+) -> HttpResponse:
+    board = reports.progress_board(round_)
+    context = {
+        "round": round_,
+        "board": board,
+        "counts": reports.board_counts(board),
+        "late_count": sum(row.late for row in board),
+        "assign_form": assign_form or AssignForm(),
+        "may_edit": access.is_internal_affairs(request.user),
+        "snapshots": list(round_.snapshots.order_by("-number")),
+    }
+    return render(request, "web/rounds/detail.html", context, status=status)
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_reader(request.user)
+    return _detail(request, get_object_or_404(Round.objects.select_related("version"), pk=pk))
+
+
+_TRANSITIONS = {
+    "mo": (services.round_open, gettext_lazy("Đã mở đợt kiểm tra.")),
+    "khoa": (services.round_close, gettext_lazy("Đã khóa đợt kiểm tra.")),
+}
+
+
+@login_required
+@require_POST
+def round_transition(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    require_reader(request.user)
+    round_ = get_object_or_404(Round, pk=pk)
+    try:
+        if step == "cong-bo":
+            services.round_publish(
+                round=round_, by=request.user, reason=request.POST.get("reason", "")
+            )
+            done = _("Đã công bố bảng xếp hạng.")
+        elif step in _TRANSITIONS:
+            service, text = _TRANSITIONS[step]
+            service(round=round_, by=request.user)
+            done = str(text)
+        else:
+            return HttpResponse(status=404)
+    except DomainError as refused:
+        if refused.problem == "forbidden":
+            raise PermissionDenied(refused.message) from refused
+        messages.error(request, message_of(refused))
+        return _detail(request, round_, status=http_status(refused))
+    messages.success(request, done)
+    return redirect("round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    require_reader(request.user)
+    refuse_leader(request.user)
+    round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, round_, assign_form=form, status=400)
+    try:
+        made = services.assignments_create(by=request.user, round=round_, **form.cleaned_data)
+    except DomainError as refused:
+        add_domain_errors(form, refused)
+        return _detail(request, round_, assign_form=form, status=http_status(refused))
+    messages.success(request, _("Đã phân công %(n)s đơn vị.") % {"n": len(made)})
+    return redirect("round", pk=round_.pk)
+
+
+def round_info(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.pk,
+        "name": round_.name,
+        "status": round_.status,
+        "starts_on": round_.starts_on.isoformat(),
+        "ends_on": round_.ends_on.isoformat(),
+        "published_at": round_.published_at.isoformat() if round_.published_at else None,
+        "snapshot_number": round_.snapshots.order_by("-number")
+        .values_list("number", flat=True)
+        .first(),
+    }
+
+
+@login_required
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking per group (the published snapshot once published); XLSX, CSV or print."""
+    round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
+    if round_.status != Round.Status.PUBLISHED and not access.sees_everything(request.user):
+        raise PermissionDenied(_("Bảng xếp hạng chỉ được xem sau khi công bố."))
+    groups = selectors.ranking_for_round(round=round_)
+    wanted = request.GET.get("format", "")
+    stem = f"xep-hang-{round_.pk}"
+    if wanted in ("xlsx", "csv"):
+        data = [group.as_json() for group in groups]
+        if wanted == "xlsx":
+            body: bytes | str = ranking_workbook(round_info=round_info(round_), groups=data)
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body, kind = ranking_csv(round_info=round_info(round_), groups=data), "text/csv"
+        response = HttpResponse(body, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{wanted}"'
+        return response
+    context = {
+        "round": round_,
+        "groups": groups,
+        "printing": wanted == "print",
+        "today": datetime.date.today(),
+    }
+    return render(request, "web/rounds/ranking.html", context)

@@ -1,0 +1,21 @@
+"""The navigation links a user's roles open (read once per request with the roles)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from inspections import access
+from inspections.models import RoleKind
+
+register = template.Library()
+
+
+@register.simple_tag
+def nav_roles(user: Any) -> dict[str, bool]:
+    return {
+        "office": bool(access.units_where(user, RoleKind.OFFICE)),
+        "internal_affairs": access.is_internal_affairs(user),
+        "reader": access.sees_everything(user),
+    }
