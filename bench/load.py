@@ -41,30 +41,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from throwaway import postgres_database  # bench/ is the script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "bench_load"
 
 
-@contextmanager
-def throwaway_database(url: str) -> Iterator[str]:
-    import psycopg
-
-    parts = urlsplit(url)
-    if parts.path.lstrip("/") == BENCH_DB:
-        sys.exit(f"BENCH_DATABASE_URL must name another database than {BENCH_DB}.")
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    try:
-        yield urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+def throwaway_database(url: str) -> Any:
+    return postgres_database(url, BENCH_DB)
 
 
 def server_env(database_url: str, media_root: str) -> dict[str, str]:

@@ -26,7 +26,8 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from throwaway import postgres_database  # bench/ is the script's folder, first on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "bench_ranking"
@@ -44,22 +45,8 @@ def throwaway_database() -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="bench-ranking-") as folder:
             yield f"sqlite:///{folder}/bench.sqlite3"
         return
-    import psycopg
-
-    parts = urlsplit(url)
-    if parts.path.lstrip("/") == BENCH_DB:
-        sys.exit(f"DATABASE_URL must name another database than {BENCH_DB}, to connect through.")
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        admin.execute(f"CREATE DATABASE {BENCH_DB}")
-    try:
-        yield urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    with postgres_database(url, BENCH_DB) as database_url:
+        yield database_url
 
 
 def setup_django(database_url: str) -> None:
