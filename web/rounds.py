@@ -5,7 +5,6 @@ Leaders read every page and change nothing: each POST is refused with a 403 by t
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -15,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -217,7 +217,16 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "round": round_,
         "groups": groups,
+        "openable": _openable_units(request.user, groups),
         "printing": wanted == "print",
-        "today": datetime.date.today(),
+        "today": timezone.localdate(),
     }
     return render(request, "web/rounds/ranking.html", context)
+
+
+def _openable_units(user: Any, groups: list[selectors.GroupRanking]) -> set[int] | None:
+    """Units whose page the user may open from the ranking; None means every unit."""
+    if access.sees_everything(user):
+        return None
+    listed = [row.unit_id for group in groups for row in group.rows]
+    return set(access.visible_units(user).filter(pk__in=listed).values_list("pk", flat=True))

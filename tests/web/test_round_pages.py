@@ -195,3 +195,25 @@ def test_the_progress_board_runs_the_same_queries_for_one_unit_or_many(
     with CaptureQueriesContext(connection) as many:
         leader.get(url)
     assert len(many) == len(one)
+
+
+def test_an_office_user_sees_the_whole_ranking_but_links_only_to_units_it_may_open(
+    open_round: Any, org: Any, cast: Any
+) -> None:
+    approved_inspection(
+        open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs
+    )
+    approved_inspection(
+        open_round, org.tai_chinh, cast.inspector, internal_affairs=cast.internal_affairs
+    )
+    round_close(round=open_round, by=cast.internal_affairs)
+    client_for(cast.internal_affairs).post(reverse("round-step", args=[open_round.pk, "cong-bo"]))
+    url = reverse("round-ranking", args=[open_round.pk])
+
+    html = client_for(cast.ward_office).get(url).content.decode()
+    assert "Sở Tài chính" in html and "Phường An Lạc" in html
+    assert reverse("unit", args=[org.ward.code]) in html
+    assert reverse("unit", args=[org.tai_chinh.code]) not in html
+
+    everything = client_for(cast.leader).get(url).content.decode()
+    assert reverse("unit", args=[org.tai_chinh.code]) in everything
