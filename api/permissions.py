@@ -1,4 +1,4 @@
-"""Who may call what; which rows each user may know about lives in inspections.visibility."""
+"""DRF's door to inspections.policies, which decides who may do what."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from inspections import access
-from inspections.models import RoleKind
+from inspections import policies
 
 
 class WritesNeedAWritingRole(BasePermission):
@@ -23,11 +22,4 @@ class WritesNeedAWritingRole(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
-        return any(role.kind != RoleKind.LEADER for role in access.roles_of(user))
-
-
-class InternalAffairsOnly(BasePermission):
-    message = _("Chỉ Phòng Nội vụ được thực hiện thao tác này.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and access.is_internal_affairs(request.user))
+        return policies.writes_anything(user)

@@ -22,7 +22,7 @@ from inspections.models import (
     Section,
     UserRole,
 )
-from inspections.services.rounds import own_unit_conflicts
+from inspections.policies import own_unit_conflicts
 
 admin.site.site_header = _("Công Sở Xanh — quản trị")
 admin.site.site_title = _("Công Sở Xanh")

@@ -16,16 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from inspections import services
+from inspections import policies, services
 from inspections.errors import DomainError
 from inspections.models import AnswerType, Criterion, EvidencePhoto, Inspection
 from inspections.photos import max_bytes
+from inspections.selectors import Checklist, CriterionRow, build_checklist, visible_inspection
 from web.errors import http_status, message_of
-from web.pages import Checklist, CriterionRow, build_checklist, visible_inspection
-
-
-def _editable_by(inspection: Inspection, user: Any) -> bool:
-    return inspection.is_editable and inspection.inspector_id == user.pk
 
 
 def _to_place(inspection: Inspection, code: str) -> HttpResponseRedirect:
@@ -39,7 +35,7 @@ def _render_checklist(
     context = {
         "checklist": checklist,
         "inspection": inspection,
-        "editable": _editable_by(inspection, request.user),
+        "editable": policies.may_edit_inspection(request.user, inspection),
         "api": reverse("api:inspection", args=[inspection.pk]),
     }
     return render(request, "web/checklist.html", context, status=status)
@@ -48,7 +44,7 @@ def _render_checklist(
 @login_required
 def checklist(request: HttpRequest, pk: Any) -> HttpResponse:
     inspection = visible_inspection(request.user, pk)
-    if not _editable_by(inspection, request.user):
+    if not policies.may_edit_inspection(request.user, inspection):
         return redirect("result", pk=inspection.pk)
     return _render_checklist(request, build_checklist(inspection))
 
@@ -144,7 +140,7 @@ def photo_delete(request: HttpRequest, pk: Any, photo_id: Any) -> HttpResponse:
 def review(request: HttpRequest, pk: Any) -> HttpResponse:
     """Before submit: every unanswered criterion, N/A without its note, missing evidence."""
     inspection = visible_inspection(request.user, pk)
-    if not _editable_by(inspection, request.user):
+    if not policies.may_edit_inspection(request.user, inspection):
         return redirect("result", pk=inspection.pk)
     status, error = 200, ""
     if request.method == "POST":
@@ -176,7 +172,7 @@ def result(request: HttpRequest, pk: Any) -> HttpResponse:
     context = {
         "checklist": page,
         "inspection": inspection,
-        "editable": _editable_by(inspection, request.user),
+        "editable": policies.may_edit_inspection(request.user, inspection),
         "failures": [row for row in rows if row.critical_failed],
     }
     return render(request, "web/result.html", context)

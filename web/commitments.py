@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from inspections import access, services
+from inspections import policies, services
 from inspections.errors import DomainError
-from inspections.models import EvidencePhoto, RoleKind
-from inspections.visibility import commitments_for
+from inspections.models import EvidencePhoto
+from inspections.policies import commitments_for
 from web.errors import http_status, message_of
 
 
@@ -36,27 +36,28 @@ def commitments(request: HttpRequest) -> HttpResponse:
         if status == 302:
             messages.success(request, _("Đã ghi nhận bản cam kết."))
             return redirect(f"{request.path}?nam={year}")
-    units = list(access.visible_units(request.user).filter(valid_to__isnull=True))
+    units = list(policies.visible_units(request.user).filter(valid_to__isnull=True))
     signed = {c.unit_id: c for c in commitments_for(request.user).filter(year=year, unit__in=units)}
     scans = {
         p.commitment_id: p
         for p in EvidencePhoto.objects.filter(commitment_id__in=[c.pk for c in signed.values()])
     }
-    own = access.units_where(request.user, RoleKind.OFFICE)
     rows = [(u, signed.get(u.pk), scans.get(getattr(signed.get(u.pk), "pk", None))) for u in units]
     context = {
         "year": year,
         "rows": rows,
         "signed_count": len(signed),
         "share": round(100 * len(signed) / len(units)) if units else 0,
-        "may_upload": [u for u in units if access.unit_is_within(u, own) and u.pk not in signed],
+        "may_upload": [
+            u for u in units if policies.is_office_of(request.user, u) and u.pk not in signed
+        ],
         "error": error,
     }
     return render(request, "web/office/commitments.html", context, status=status)
 
 
 def _record(request: HttpRequest, year: int) -> tuple[int, str]:
-    unit = access.visible_units(request.user).filter(code=request.POST.get("unit", "")).first()
+    unit = policies.visible_units(request.user).filter(code=request.POST.get("unit", "")).first()
     scan = request.FILES.get("scan")
     if unit is None or scan is None:
         return 400, _("Hãy chọn đơn vị và tệp bản cam kết đã ký.")

@@ -13,16 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import access, reports, services
+from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
+from inspections.selectors import build_checklist
 from web.errors import http_status, message_of
-from web.pages import build_checklist
 
 
 def visible_unit(user: Any, code: str) -> OrgUnit:
     """The unit if this user may read it; a 404 otherwise (never a 403)."""
-    unit = access.visible_units(user).filter(code=code).first()
+    unit = policies.visible_units(user).filter(code=code).first()
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
     return unit
@@ -30,19 +30,19 @@ def visible_unit(user: Any, code: str) -> OrgUnit:
 
 @login_required
 def unit_home(request: HttpRequest) -> HttpResponse:
-    units = access.units_where(request.user, RoleKind.OFFICE)
+    units = policies.units_where(request.user, RoleKind.OFFICE)
     if not units:
         raise Http404(_("Bạn không thuộc đơn vị nào."))
     return redirect("unit", code=units[0].code)
 
 
 def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
-    history = reports.unit_history(unit)
+    history = selectors.unit_history(unit)
     latest = history[-1] if history else None
-    names = reports.class_names({r.round.version_id for r in history})
+    names = selectors.class_names({r.round.version_id for r in history})
     checklists = []
     if latest is not None:
-        for inspection in reports.unit_inspections(request.user, unit, latest.round):
+        for inspection in selectors.unit_inspections(request.user, unit, latest.round):
             checklists.append(build_checklist(inspection, with_levels=True))
     sections = []
     if latest is not None:
@@ -51,7 +51,7 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         ):
             score = (latest.sections or {}).get(section.code)
             sections.append((section, Decimal(score) if score is not None else None))
-    is_office = access.unit_is_within(unit, access.units_where(request.user, RoleKind.OFFICE))
+    is_office = policies.is_office_of(request.user, unit)
     return {
         "unit": unit,
         "latest": latest,
@@ -60,10 +60,10 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         else "",
         "history": [(r, names.get((r.round.version_id, r.classification), "")) for r in history],
         "sections": sections,
-        "chart": reports.history_chart(history),
+        "chart": selectors.history_chart(history),
         "checklists": checklists,
-        "actions": list(reports.open_actions(request.user, unit)),
-        "self_assessments": reports.self_assessments(request.user, unit),
+        "actions": list(selectors.open_actions(request.user, unit)),
+        "self_assessments": selectors.self_assessments(request.user, unit),
         "open_rounds": list(Round.objects.filter(status=Round.Status.OPEN)) if is_office else [],
         "is_office": is_office,
         "new_id": uuid.uuid4(),
@@ -81,7 +81,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
 def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The unit reports its fix with a note and photos; a refusal re-shows the page."""
     unit = visible_unit(request.user, code)
-    action = reports.open_actions(request.user, unit).filter(pk=pk).first()
+    action = selectors.open_actions(request.user, unit).filter(pk=pk).first()
     if action is None:
         if not CorrectiveAction.objects.filter(pk=pk, unit=unit).exists():
             raise Http404(_("Không tìm thấy yêu cầu khắc phục."))

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections import access
+from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.imports import template_workbook
 from inspections.models import OrgUnit
@@ -39,7 +39,7 @@ class RetireForm(forms.Form):
 
 
 def _require(user: Any) -> None:
-    if not access.is_internal_affairs(user):
+    if not policies.may_manage_movement(user):
         raise PermissionDenied(_("Chỉ Phòng Nội vụ được nhập dữ liệu."))
 
 

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import access, selectors, services
+from inspections import policies, selectors, services
 from inspections.errors import DomainError, Problem
 from inspections.models import AnswerType, Inspection
+from inspections.selectors import build_checklist, visible_inspection
 from web.errors import http_status, message_of
-from web.pages import build_checklist, visible_inspection
 from web.rounds import refuse_leader, require_reader
 
 
@@ -45,7 +45,7 @@ def _page(
         "checklist": checklist,
         "warnings": warnings,
         "warned_photos": set(warnings),
-        "may_edit": access.is_internal_affairs(request.user),
+        "may_edit": policies.may_manage_movement(request.user),
         "posted": request.POST,
         **extra,
     }

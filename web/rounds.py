@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import access, reports, selectors, services
+from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round
@@ -28,12 +28,12 @@ from web.errors import http_status, message_of
 
 def require_reader(user: Any) -> None:
     """Round pages are for Internal Affairs and leaders (who read only)."""
-    if not access.sees_everything(user):
+    if not policies.may_read_rounds(user):
         raise PermissionDenied(_("Chỉ Phòng Nội vụ và lãnh đạo được xem trang này."))
 
 
 def refuse_leader(user: Any) -> None:
-    if not access.is_internal_affairs(user):
+    if not policies.may_manage_movement(user):
         raise PermissionDenied(_("Chỉ Phòng Nội vụ được thực hiện thao tác này."))
 
 
@@ -105,21 +105,25 @@ def round_list(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     rounds = Round.objects.select_related("version").order_by("-ends_on", "-id")
-    context = {"rounds": rounds, "form": form, "may_edit": access.is_internal_affairs(request.user)}
+    context = {
+        "rounds": rounds,
+        "form": form,
+        "may_edit": policies.may_manage_movement(request.user),
+    }
     return render(request, "web/rounds/list.html", context, status=status)
 
 
 def _detail(
     request: HttpRequest, round_: Round, *, assign_form: AssignForm | None = None, status: int = 200
 ) -> HttpResponse:
-    board = reports.progress_board(round_)
+    board = selectors.progress_board(round_)
     context = {
         "round": round_,
         "board": board,
-        "counts": reports.board_counts(board),
+        "counts": selectors.board_counts(board),
         "late_count": sum(row.late for row in board),
         "assign_form": assign_form or AssignForm(),
-        "may_edit": access.is_internal_affairs(request.user),
+        "may_edit": policies.may_manage_movement(request.user),
         "snapshots": list(round_.snapshots.order_by("-number")),
     }
     return render(request, "web/rounds/detail.html", context, status=status)
@@ -199,7 +203,8 @@ def round_info(round_: Round) -> dict[str, Any]:
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     """The ranking per group (the published snapshot once published); XLSX, CSV or print."""
     round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
-    if round_.status != Round.Status.PUBLISHED and not access.sees_everything(request.user):
+    published = round_.status == Round.Status.PUBLISHED
+    if not policies.may_read_ranking(request.user, published=published):
         raise PermissionDenied(_("Bảng xếp hạng chỉ được xem sau khi công bố."))
     groups = selectors.ranking_for_round(round=round_)
     wanted = request.GET.get("format", "")
@@ -226,7 +231,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _openable_units(user: Any, groups: list[selectors.GroupRanking]) -> set[int] | None:
     """Units whose page the user may open from the ranking; None means every unit."""
-    if access.sees_everything(user):
+    if policies.sees_everything(user):
         return None
     listed = [row.unit_id for group in groups for row in group.rows]
-    return set(access.visible_units(user).filter(pk__in=listed).values_list("pk", flat=True))
+    return set(policies.visible_units(user).filter(pk__in=listed).values_list("pk", flat=True))

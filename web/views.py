@@ -3,60 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import services
 from inspections.errors import DomainError
-from inspections.models import Assignment, Inspection, Round
+from inspections.models import Assignment
+from inspections.selectors import my_tasks
 from web.errors import http_status
-
-# The states an inspector still has something to do with (or waits on).
-OPEN_STATES = (Inspection.State.DRAFT, Inspection.State.RETURNED, Inspection.State.SUBMITTED)
-
-
-@dataclass
-class Task:
-    assignment: Assignment
-    inspection: Inspection | None
-    late: bool
-    # A fresh id for the start form: tapping twice creates one inspection, not two.
-    new_id: uuid.UUID = field(default_factory=uuid.uuid4)
-
-
-def my_tasks(user: Any) -> list[Task]:
-    """Two queries: the assignments in open rounds, and this inspector's inspections there."""
-    assignments = list(
-        Assignment.objects.filter(inspector=user, round__status=Round.Status.OPEN)
-        .select_related("round", "unit")
-        .order_by("round__ends_on", "unit__sort_key")
-    )
-    inspections = {
-        (i.round_id, i.unit_id): i
-        for i in Inspection.objects.filter(
-            inspector=user,
-            kind=Inspection.Kind.OFFICIAL,
-            round_id__in={a.round_id for a in assignments},
-        )
-    }
-    today = timezone.localdate()
-    tasks = []
-    for assignment in assignments:
-        inspection = inspections.get((assignment.round_id, assignment.unit_id))
-        if inspection is not None and inspection.state not in OPEN_STATES:
-            continue
-        done = inspection is not None and inspection.state == Inspection.State.SUBMITTED
-        late = not done and assignment.effective_due_on < today
-        tasks.append(Task(assignment=assignment, inspection=inspection, late=late))
-    return tasks
 
 
 @login_required

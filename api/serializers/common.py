@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inspections.models import EvidencePhoto, Group, OrgUnit
-from inspections.visibility import may_see_original
+from inspections.policies import may_see_original
 
 User = get_user_model()
 MAX_ID = 2**63 - 1

@@ -15,8 +15,8 @@ from api.serializers.common import (
     UnitBriefSerializer,
     UserBriefSerializer,
 )
-from inspections.access import is_internal_affairs
 from inspections.models import Answer, Inspection, OrgUnit, Round
+from inspections.policies import is_internal_affairs
 from inspections.selectors import ReusedEvidence, reuse_warnings_for
 
 

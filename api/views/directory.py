@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from api.serializers.catalogue import CatalogueSerializer, ModelVersionSerializer
 from api.serializers.common import MAX_ID, GroupSerializer, UnitSerializer
 from api.views.base import ApiView, errors, get_visible, query_filters
-from inspections import access
+from inspections import policies
 from inspections.models import Criterion, Group, ModelVersion, OrgUnit, Section
 
 
@@ -57,14 +57,6 @@ class GroupListView(ApiView):
         return self.get_paginated_response(GroupSerializer(page, many=True).data)
 
 
-def _versions_for(user: Any) -> QuerySet[ModelVersion]:
-    """Drafts are Internal Affairs' work in progress; everyone sees published versions."""
-    versions = ModelVersion.objects.select_related("model")
-    if access.sees_everything(user):
-        return versions
-    return versions.filter(status=ModelVersion.Status.PUBLISHED)
-
-
 class ModelListView(ApiView):
     """Model versions (one catalogue each); a round names the version it uses."""
 
@@ -73,7 +65,7 @@ class ModelListView(ApiView):
 
     @extend_schema(responses={200: ModelVersionSerializer(many=True), **errors(401)})
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(_versions_for(request.user))
+        page = self.paginate_queryset(policies.visible_versions(request.user))
         return self.get_paginated_response(ModelVersionSerializer(page, many=True).data)
 
 
@@ -86,7 +78,7 @@ class ModelDetailView(ApiView):
     @extend_schema(responses={200: CatalogueSerializer, **errors(401, 404)})
     def get(self, request: Request, pk: str) -> Response:
         criteria = Criterion.objects.order_by("order", "code")
-        versions = _versions_for(request.user).prefetch_related(
+        versions = policies.visible_versions(request.user).prefetch_related(
             "levels",
             Prefetch(
                 "sections",

@@ -21,7 +21,7 @@ from api.serializers.follow_up import (
 from api.views.base import ApiView, errors, get_visible, query_filters, read_upload
 from inspections import services
 from inspections.models import ActionResponse, Commitment, CorrectiveAction
-from inspections.visibility import actions_for, commitments_for
+from inspections.policies import actions_for, commitments_for
 
 
 def _actions(request: Request) -> QuerySet[CorrectiveAction]:

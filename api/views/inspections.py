@@ -24,7 +24,7 @@ from api.serializers.inspections import (
 from api.views.base import ApiView, errors, get_visible, query_filters
 from inspections import services
 from inspections.models import Answer, ClassificationLevel, EvidencePhoto, Inspection
-from inspections.visibility import inspections_for
+from inspections.policies import inspections_for
 
 
 def detailed(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:

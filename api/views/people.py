@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from api.errors import ErrorSerializer, error_body
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
-from inspections import access
+from inspections import policies
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -121,8 +121,8 @@ class MeView(ApiView):
     @extend_schema(responses={200: MeSerializer, **errors(401)}, tags=["auth"])
     def get(self, request: Request) -> Response:
         user: Any = request.user
-        roles = access.roles_of(user)
-        units = list({unit.pk: unit for unit in access.own_units(user)}.values())
+        roles = policies.roles_of(user)
+        units = list({unit.pk: unit for unit in policies.own_units(user)}.values())
         data = {
             "id": user.pk,
             "username": user.username,

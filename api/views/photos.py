@@ -28,7 +28,7 @@ from api.views.inspections import visible_inspection
 from inspections import services
 from inspections.models import EvidencePhoto
 from inspections.photos import EXTENSIONS, check_upload_size, max_bytes
-from inspections.visibility import may_see_original, photos_for
+from inspections.policies import may_see_original, photos_for
 
 VARIANTS = ("thumbnail", "display", "original")
 

@@ -27,9 +27,9 @@ from api.serializers.rounds import (
     RoundSerializer,
 )
 from api.views.base import ApiView, errors, get_visible, query_filters
-from inspections import access, selectors, services
+from inspections import policies, selectors, services
 from inspections.models import Assignment, Round
-from inspections.visibility import assignments_for
+from inspections.policies import assignments_for
 
 _FILE_RENDERERS: list[type[BaseRenderer]] = [RankingCSVRenderer, RankingXLSXRenderer]
 
@@ -143,7 +143,8 @@ class RankingView(ApiView):
     )
     def get(self, request: Request, pk: str) -> Response:
         round_ = get_visible(Round.objects.select_related("version"), pk)
-        if round_.status != Round.Status.PUBLISHED and not access.sees_everything(request.user):
+        published = round_.status == Round.Status.PUBLISHED
+        if not policies.may_read_ranking(request.user, published=published):
             raise PermissionDenied(_("Bảng xếp hạng chỉ được xem sau khi công bố."))
         wanted = query_filters(request, RankingQuerySerializer)
         groups = selectors.ranking_for_round(round=round_, group=wanted.get("group"))

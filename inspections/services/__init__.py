@@ -10,7 +10,6 @@ from inspections.services.audit import record_event
 from inspections.services.catalogue import (
     catalogue_load,
     load_reference_catalogue,
-    rules_for_version,
     version_new_draft,
     version_problems,
     version_publish,
@@ -59,7 +58,6 @@ __all__ = [
     "round_create",
     "round_open",
     "round_publish",
-    "rules_for_version",
     "score_of",
     "submit_problems",
     "unit_result_recompute",

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import access
+from inspections import policies
 from inspections.errors import DomainError, Problem
-from inspections.models import ActionResponse, CorrectiveAction, Inspection, RoleKind
+from inspections.models import ActionResponse, CorrectiveAction, Inspection
 from inspections.services.audit import record_event
 
 _LIVE = (
@@ -75,7 +75,7 @@ def _lock(action: CorrectiveAction) -> CorrectiveAction:
 @transaction.atomic
 def action_respond(*, by: Any, action: CorrectiveAction, note: str) -> ActionResponse:
     action = _lock(action)
-    if not access.unit_is_within(action.unit, access.units_where(by, RoleKind.OFFICE)):
+    if not policies.may_respond_to_action(by, action):
         raise DomainError(
             _("Chỉ đơn vị được yêu cầu mới báo cáo khắc phục."), problem=Problem.FORBIDDEN
         )
@@ -96,7 +96,7 @@ def action_respond(*, by: Any, action: CorrectiveAction, note: str) -> ActionRes
 
 
 def _require_verifier(by: Any, action: CorrectiveAction) -> None:
-    if not (access.is_internal_affairs(by) or action.inspection.inspector_id == by.pk):
+    if not policies.may_verify_action(by, action):
         raise DomainError(
             _("Chỉ Phòng Nội vụ hoặc cán bộ đã kiểm tra mới xác nhận được."),
             problem=Problem.FORBIDDEN,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import scoring
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     AnswerType,
@@ -192,47 +190,3 @@ def version_new_draft(*, source: ModelVersion, by: Any) -> ModelVersion:
     Criterion.objects.bulk_create(copies)
     record_event(actor=by, action="version_drafted", target=draft, based_on=source.pk)
     return draft
-
-
-def rules_for_version(version: ModelVersion) -> scoring.ModelRules:
-    """The scoring rules of a version. Published versions are frozen, so they are cached."""
-    if version.is_published and version.published_at is not None:
-        return _published_rules(version.pk, version.published_at.isoformat())
-    return _build_rules(version)
-
-
-@lru_cache(maxsize=32)
-def _published_rules(version_id: int, published_at: str) -> scoring.ModelRules:
-    # published_at is part of the key so that a reused id (test databases) never hits stale rules.
-    return _build_rules(ModelVersion.objects.get(pk=version_id))
-
-
-def _build_rules(version: ModelVersion) -> scoring.ModelRules:
-    criteria = tuple(
-        scoring.CriterionRule(
-            code=c.code,
-            section=c.section.code,
-            answer_type=scoring.AnswerType(c.answer_type),
-            max_points=Decimal(c.max_points),
-            bands=tuple(
-                scoring.Band(minimum=Decimal(b["minimum"]), points=Decimal(b["points"]))
-                for b in c.bands
-            ),
-            critical=c.critical,
-            na_allowed=c.na_allowed,
-        )
-        for c in version.criteria.select_related("section").order_by(
-            "section__order", "order", "code"
-        )
-    )
-    classes = tuple(
-        scoring.ClassRule(code=level.code, minimum_score=Decimal(level.minimum_score))
-        for level in version.levels.order_by("order")
-    )
-    return scoring.ModelRules(
-        criteria=criteria,
-        classes=classes,
-        critical_cap=version.critical_cap,
-        top_class_section_minimum=Decimal(version.top_class_section_minimum),
-        applicable_floor=Decimal(version.applicable_floor),
-    )

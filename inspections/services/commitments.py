@@ -8,9 +8,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from inspections import access
+from inspections import policies
 from inspections.errors import DomainError, Problem
-from inspections.models import Commitment, EvidencePhoto, OrgUnit, RoleKind
+from inspections.models import Commitment, EvidencePhoto, OrgUnit
 from inspections.photos import process_upload
 from inspections.services.audit import record_event
 from inspections.services.evidence import stored_evidence
@@ -26,10 +26,7 @@ def commitment_record(
     note: str = "",
 ) -> Commitment:
     """Record a unit's signed commitment for a year, with its scan (image or PDF)."""
-    may = access.is_internal_affairs(by) or access.unit_is_within(
-        unit, access.units_where(by, RoleKind.OFFICE)
-    )
-    if not may:
+    if not policies.may_record_commitment(by, unit):
         raise DomainError(
             _("Chỉ đơn vị hoặc Phòng Nội vụ được ghi nhận bản cam kết."), problem=Problem.FORBIDDEN
         )

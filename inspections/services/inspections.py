@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import access, scoring
+from inspections import policies, scoring
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     Answer,
@@ -23,9 +23,9 @@ from inspections.models import (
     RoleKind,
     Round,
 )
+from inspections.selectors.catalogue import rules_for_version
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
-from inspections.services.catalogue import rules_for_version
 from inspections.services.results import rescore_inspection, unit_result_recompute
 from inspections.services.rounds import require_internal_affairs
 
@@ -113,7 +113,7 @@ def _check_may_start(*, by: Any, round: Round, unit: OrgUnit, kind: str) -> None
     if unit.valid_to is not None and unit.valid_to < timezone.localdate():
         raise DomainError(_("Đơn vị này đã hết hiệu lực."), fields={"unit": [unit.code]})
     if kind == Inspection.Kind.SELF:
-        if not access.unit_is_within(unit, access.units_where(by, RoleKind.OFFICE)):
+        if not policies.may_assess_self(by, unit):
             raise DomainError(
                 _("Chỉ đơn vị mới tự đánh giá được cho mình."), problem=Problem.FORBIDDEN
             )
@@ -125,7 +125,7 @@ def _check_may_start(*, by: Any, round: Round, unit: OrgUnit, kind: str) -> None
             _("Bạn không được phân công kiểm tra đơn vị này trong đợt này."),
             problem=Problem.FORBIDDEN,
         )
-    if access.unit_is_within(unit, access.own_units(by)):
+    if policies.own_unit_conflicts(inspector=by, units=[unit]):
         raise DomainError(
             _("Cán bộ kiểm tra không được kiểm tra đơn vị của mình."), problem=Problem.FORBIDDEN
         )
@@ -345,7 +345,9 @@ def inspection_return(
 @transaction.atomic
 def inspection_approve(*, by: Any, inspection: Inspection) -> Inspection:
     inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
-    if access.unit_is_within(inspection.unit, access.units_where(by, RoleKind.INTERNAL_AFFAIRS)):
+    if policies.unit_is_within(
+        inspection.unit, policies.units_where(by, RoleKind.INTERNAL_AFFAIRS)
+    ):
         raise DomainError(
             _("Phòng Nội vụ không duyệt phiếu của chính đơn vị mình."), problem=Problem.FORBIDDEN
         )

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from inspections import scoring
 from inspections.models import Answer, Inspection, OrgUnit, Round, UnitResult
-from inspections.services.catalogue import rules_for_version
+from inspections.selectors.catalogue import rules_for_version
 
 # Enough places that the stored exact score orders and displays like the exact fraction.
 _EXACT_PLACES = Decimal("1e-15")

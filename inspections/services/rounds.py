@@ -10,22 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import access
+from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     Assignment,
     ModelVersion,
     OrgUnit,
     RankingSnapshot,
-    RoleKind,
     Round,
     UnitResult,
 )
+from inspections.selectors.rankings import ranking_compute
 from inspections.services.audit import record_event
 
 
 def require_internal_affairs(user: Any) -> None:
-    if not access.is_internal_affairs(user):
+    if not policies.may_manage_movement(user):
         raise DomainError(
             _("Chỉ Phòng Nội vụ được thực hiện thao tác này."), problem=Problem.FORBIDDEN
         )
@@ -95,8 +95,6 @@ def round_close(*, round: Round, by: Any) -> Round:
 @transaction.atomic
 def round_publish(*, round: Round, by: Any, reason: str = "") -> RankingSnapshot:
     """Freeze the ranking of a closed round; republishing needs a reason and keeps the old one."""
-    from inspections.selectors import ranking_compute  # selectors read what services write
-
     require_internal_affairs(by)
     locked = Round.objects.select_for_update().get(pk=round.pk)
     republish = locked.status == Round.Status.PUBLISHED
@@ -134,12 +132,6 @@ def round_publish(*, round: Round, by: Any, reason: str = "") -> RankingSnapshot
     return snapshot
 
 
-def own_unit_conflicts(*, inspector: Any, units: Iterable[OrgUnit]) -> list[str]:
-    """Names of the units the inspector may not inspect: their own unit and those below it."""
-    own = access.own_units(inspector)
-    return [unit.name for unit in units if access.unit_is_within(unit, own)]
-
-
 @transaction.atomic
 def assignments_create(
     *,
@@ -159,11 +151,11 @@ def assignments_create(
             problem=Problem.WRONG_STATE,
         )
     problems: dict[str, list[str]] = {}
-    if not access.has_role(inspector, RoleKind.INSPECTOR):
+    if not policies.may_inspect(inspector):
         problems["inspector"] = [_("Người này không có vai trò cán bộ kiểm tra.")]
     if not units:
         problems["units"] = [_("Hãy chọn ít nhất một đơn vị.")]
-    conflicts = own_unit_conflicts(inspector=inspector, units=units)
+    conflicts = policies.own_unit_conflicts(inspector=inspector, units=units)
     if conflicts:
         problems["units"] = [
             _("Cán bộ kiểm tra không được kiểm tra đơn vị của mình: %(units)s.")

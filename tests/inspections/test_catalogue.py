@@ -7,9 +7,9 @@ from django.db import IntegrityError
 
 from inspections.errors import DomainError
 from inspections.models import Criterion, ModelVersion
+from inspections.selectors import rules_for_version
 from inspections.services import (
     load_reference_catalogue,
-    rules_for_version,
     version_new_draft,
     version_publish,
 )

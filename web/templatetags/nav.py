@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from inspections import access
+from inspections import policies
 from inspections.models import RoleKind
 
 register = template.Library()
@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def nav_roles(user: Any) -> dict[str, bool]:
     return {
-        "office": bool(access.units_where(user, RoleKind.OFFICE)),
-        "internal_affairs": access.is_internal_affairs(user),
-        "reader": access.sees_everything(user),
+        "office": bool(policies.units_where(user, RoleKind.OFFICE)),
+        "internal_affairs": policies.is_internal_affairs(user),
+        "reader": policies.sees_everything(user),
     }

@@ -1,96 +1,15 @@
-"""Reads for the unit's pages and the rounds' boards, each in a fixed number of queries."""
+"""Rounds' progress boards and the leaders' overview, each in a fixed number of queries."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils import timezone
 
-from inspections.models import (
-    Assignment,
-    ClassificationLevel,
-    CorrectiveAction,
-    Inspection,
-    OrgUnit,
-    Round,
-    UnitResult,
-)
-from inspections.visibility import actions_for, inspections_for
+from inspections.models import Assignment, Inspection, Round, UnitResult
 
-OPEN_ACTION_STATES = (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED)
 NOT_STARTED = "not_started"
-
-
-@dataclass
-class ChartPoint:
-    x: int
-    y: int
-    label: str
-    score: Decimal
-
-
-def unit_history(unit: OrgUnit) -> list[UnitResult]:
-    """The unit's results with a score, oldest round first (one query)."""
-    return list(
-        UnitResult.objects.filter(unit=unit, inspection_count__gt=0)
-        .select_related("round")
-        .order_by("round__ends_on", "round_id")
-    )
-
-
-def class_names(version_ids: set[int]) -> dict[tuple[int, str], str]:
-    """(version, class code) → the class's name, for every version asked (one query)."""
-    rows = ClassificationLevel.objects.filter(version_id__in=version_ids)
-    return {(level.version_id, level.code): level.display_name for level in rows}
-
-
-def history_chart(
-    results: list[UnitResult], *, width: int = 320, height: int = 120, pad: int = 20
-) -> list[ChartPoint]:
-    """Points of the score line, 0–100 mapped to the chart's height (SVG y grows down)."""
-    scored = [r for r in results if r.score is not None]
-    if not scored:
-        return []
-    step = (width - 2 * pad) // max(len(scored) - 1, 1)
-    points = []
-    for index, result in enumerate(scored):
-        score = result.score or Decimal(0)
-        y = height - pad - int(score * (height - 2 * pad) / 100)
-        points.append(ChartPoint(x=pad + index * step, y=y, label=result.round.name, score=score))
-    return points
-
-
-def unit_inspections(user: Any, unit: OrgUnit, round: Round) -> list[Inspection]:
-    """The approved official inspections of a unit in a round that this user may see."""
-    return list(
-        inspections_for(user)
-        .filter(
-            unit=unit, round=round, kind=Inspection.Kind.OFFICIAL, state=Inspection.State.APPROVED
-        )
-        .select_related("round__version", "unit")
-    )
-
-
-def self_assessments(user: Any, unit: OrgUnit) -> list[Inspection]:
-    return list(
-        inspections_for(user)
-        .filter(unit=unit, kind=Inspection.Kind.SELF)
-        .select_related("round")
-        .order_by("-round__ends_on", "-created_at")
-    )
-
-
-def open_actions(user: Any, unit: OrgUnit) -> QuerySet[CorrectiveAction]:
-    return (
-        actions_for(user)
-        .filter(unit=unit, status__in=OPEN_ACTION_STATES)
-        .select_related("criterion", "inspection__round")
-        .order_by("due_on", "pk")
-    )
 
 
 @dataclass
@@ -131,10 +50,6 @@ def board_counts(rows: list[BoardRow]) -> dict[str, int]:
     for row in rows:
         counts[row.state] += 1
     return counts
-
-
-def overdue_on(action: CorrectiveAction, today: datetime.date | None = None) -> bool:
-    return action.due_on < (today or timezone.localdate())
 
 
 @dataclass
@@ -192,15 +107,3 @@ def top_and_bottom(round: Round, size: int = 5) -> tuple[list[UnitResult], list[
     top = list(scored.order_by("class_order", "-score")[:size])
     bottom = list(scored.order_by("-class_order", "score")[:size])
     return top, bottom
-
-
-def units_with_overdue_actions() -> list[dict[str, Any]]:
-    """Units with open actions past their due date, most first (one query)."""
-    return list(
-        CorrectiveAction.objects.filter(
-            status__in=OPEN_ACTION_STATES, due_on__lt=timezone.localdate()
-        )
-        .values("unit__code", "unit__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "unit__name")
-    )

@@ -1,0 +1,253 @@
+"""Who may do what, and which rows each user may know about: the one place that decides.
+
+Services ask the `may_*` questions before they write and raise their own refusal; views ask
+the same questions to show or hide a button, and list and fetch rows through the `*_for`
+querysets, so a row that is not yours is a 404, never a 403 that would confirm it exists.
+"Own unit" means the unit and every unit below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from django.db.models import Q, QuerySet
+
+from inspections.models import (
+    Assignment,
+    Commitment,
+    CorrectiveAction,
+    EvidencePhoto,
+    Inspection,
+    ModelVersion,
+    OrgUnit,
+    RoleKind,
+    UserRole,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    # The person acting: a signed-in user for every write, possibly anonymous for a read.
+    Actor: TypeAlias = AbstractBaseUser | AnonymousUser
+else:
+    Actor = Any
+
+_NOTHING = Q(pk__in=[])
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+def roles_of(user: Actor | None) -> list[UserRole]:
+    """The user's roles, read once per user object (views ask many times)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached: list[UserRole] | None = getattr(user, "_cong_so_xanh_roles", None)
+    if cached is None:
+        cached = list(UserRole.objects.filter(user_id=user.pk or 0).select_related("unit"))
+        user._cong_so_xanh_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: Actor | None, kind: RoleKind) -> bool:
+    return any(role.kind == kind for role in roles_of(user))
+
+
+def units_where(user: Actor | None, kind: RoleKind) -> list[OrgUnit]:
+    return [role.unit for role in roles_of(user) if role.kind == kind and role.unit is not None]
+
+
+def own_units(user: Actor | None) -> list[OrgUnit]:
+    """Every unit the user belongs to, whatever the role."""
+    return [role.unit for role in roles_of(user) if role.unit is not None]
+
+
+def is_internal_affairs(user: Actor | None) -> bool:
+    return has_role(user, RoleKind.INTERNAL_AFFAIRS)
+
+
+def is_leader(user: Actor | None) -> bool:
+    return has_role(user, RoleKind.LEADER)
+
+
+def sees_everything(user: Actor | None) -> bool:
+    """Internal Affairs and leaders read every unit's records."""
+    return is_internal_affairs(user) or is_leader(user)
+
+
+def writes_anything(user: Actor | None) -> bool:
+    """Leaders read everything and write nothing; a user with no role writes nothing either."""
+    return any(role.kind != RoleKind.LEADER for role in roles_of(user))
+
+
+# --- The organisation tree ---------------------------------------------------------------------
+
+
+def within(units: Iterable[OrgUnit], field: str = "") -> Q:
+    """A filter for rows whose unit is one of `units` or below one of them."""
+    prefix = f"{field}__" if field else ""
+    condition = _NOTHING
+    for unit in units:
+        condition |= Q(**{f"{prefix}path__startswith": unit.path})
+    return condition
+
+
+def unit_is_within(unit: OrgUnit, units: Iterable[OrgUnit]) -> bool:
+    return any(unit.is_within(ancestor) for ancestor in units)
+
+
+def is_office_of(user: Actor | None, unit: OrgUnit) -> bool:
+    """The user is the office (head or focal person) of this unit or of a unit above it."""
+    return unit_is_within(unit, units_where(user, RoleKind.OFFICE))
+
+
+def own_unit_conflicts(*, inspector: Actor | None, units: Iterable[OrgUnit]) -> list[str]:
+    """Names of the units this person may not inspect: their own units and those below them."""
+    own = own_units(inspector)
+    return [unit.name for unit in units if unit_is_within(unit, own)]
+
+
+# --- What a user may do ------------------------------------------------------------------------
+
+
+def may_manage_movement(user: Actor | None) -> bool:
+    """Rounds, assignments, reviews, units and people: Internal Affairs' work."""
+    return is_internal_affairs(user)
+
+
+def may_read_rounds(user: Actor | None) -> bool:
+    """Round boards and unpublished rankings: Internal Affairs and leaders (who read only)."""
+    return sees_everything(user)
+
+
+def may_read_ranking(user: Actor | None, *, published: bool) -> bool:
+    """A published ranking is for every signed-in user; before that, for those who run it."""
+    return published or may_read_rounds(user)
+
+
+def may_inspect(user: Actor | None) -> bool:
+    return has_role(user, RoleKind.INSPECTOR)
+
+
+def may_edit_inspection(user: Actor | None, inspection: Inspection) -> bool:
+    """Only a draft or a returned inspection, and only by its own inspector."""
+    return inspection.is_editable and user is not None and inspection.inspector_id == user.pk
+
+
+def may_assess_self(user: Actor | None, unit: OrgUnit) -> bool:
+    return is_office_of(user, unit)
+
+
+def may_review(user: Actor | None, inspection: Inspection) -> bool:
+    """Approve, return or revise: Internal Affairs, never for its own unit."""
+    return is_internal_affairs(user) and not unit_is_within(
+        inspection.unit, units_where(user, RoleKind.INTERNAL_AFFAIRS)
+    )
+
+
+def may_respond_to_action(user: Actor | None, action: CorrectiveAction) -> bool:
+    return is_office_of(user, action.unit)
+
+
+def may_verify_action(user: Actor | None, action: CorrectiveAction) -> bool:
+    """Internal Affairs or the inspector whose inspection opened the action."""
+    return is_internal_affairs(user) or (
+        user is not None and action.inspection.inspector_id == user.pk
+    )
+
+
+def may_record_commitment(user: Actor | None, unit: OrgUnit) -> bool:
+    return is_internal_affairs(user) or is_office_of(user, unit)
+
+
+def may_see_original(
+    user: Actor | None, photo: EvidencePhoto, *, inspector_id: int | None = None
+) -> bool:
+    """Originals keep GPS: Internal Affairs and the inspection's own inspector only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_internal_affairs(user):
+        return True
+    if photo.inspection_id is None:
+        return False
+    if inspector_id is None:
+        inspector_id = photo.inspection.inspector_id if photo.inspection else None
+    return bool(inspector_id == user.pk)
+
+
+# --- Which rows a user may see -----------------------------------------------------------------
+
+
+def visible_units(user: Actor | None) -> QuerySet[OrgUnit]:
+    if sees_everything(user):
+        return OrgUnit.objects.all()
+    return OrgUnit.objects.filter(within(units_where(user, RoleKind.OFFICE)))
+
+
+def visible_versions(user: Actor | None) -> QuerySet[ModelVersion]:
+    """Drafts are Internal Affairs' work in progress; everyone sees published versions."""
+    versions = ModelVersion.objects.select_related("model")
+    if sees_everything(user):
+        return versions
+    return versions.filter(status=ModelVersion.Status.PUBLISHED)
+
+
+def _office_units(user: Actor | None) -> Q | None:
+    units = units_where(user, RoleKind.OFFICE)
+    return within(units, "unit") if units else None
+
+
+def inspection_filter(user: Actor | None) -> Q | None:
+    """None means every row (Internal Affairs, leaders)."""
+    if sees_everything(user):
+        return None
+    condition = Q(inspector_id=getattr(user, "pk", None))  # theirs, official or self-assessment
+    office = _office_units(user)
+    if office is not None:
+        # The unit sees its official results once approved, and its own self-assessments.
+        condition |= office & (
+            Q(kind=Inspection.Kind.SELF)
+            | Q(kind=Inspection.Kind.OFFICIAL, state=Inspection.State.APPROVED)
+        )
+    return condition
+
+
+def inspections_for(user: Actor | None) -> QuerySet[Inspection]:
+    condition = inspection_filter(user)
+    rows = Inspection.objects.all()
+    return rows if condition is None else rows.filter(condition)
+
+
+def assignments_for(user: Actor | None) -> QuerySet[Assignment]:
+    if sees_everything(user):
+        return Assignment.objects.all()
+    return Assignment.objects.filter(inspector_id=getattr(user, "pk", None))
+
+
+def actions_for(user: Actor | None) -> QuerySet[CorrectiveAction]:
+    if sees_everything(user):
+        return CorrectiveAction.objects.all()
+    condition = Q(inspection__inspector_id=getattr(user, "pk", None))
+    office = _office_units(user)
+    if office is not None:
+        condition |= office
+    return CorrectiveAction.objects.filter(condition)
+
+
+def commitments_for(user: Actor | None) -> QuerySet[Commitment]:
+    if sees_everything(user):
+        return Commitment.objects.all()
+    return Commitment.objects.filter(_office_units(user) or _NOTHING)
+
+
+def photos_for(user: Actor | None) -> QuerySet[EvidencePhoto]:
+    """Photos whose owner (inspection, action response or commitment) the user may see."""
+    if sees_everything(user):
+        return EvidencePhoto.objects.all()
+    return EvidencePhoto.objects.filter(
+        Q(inspection__in=inspections_for(user).values("pk"))
+        | Q(action_response__action__in=actions_for(user).values("pk"))
+        | Q(commitment__in=commitments_for(user).values("pk"))
+    )
