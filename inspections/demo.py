@@ -27,6 +27,7 @@ from inspections.models import (
     Round,
     UserRole,
 )
+from inspections.policies import Actor
 from inspections.staff import grant_internal_affairs_admin
 
 GROUPS = [
@@ -199,7 +200,7 @@ def _assign(round_: Round, units: list[OrgUnit], users: dict[str, Any]) -> dict[
 def _inspect(
     round_: Round,
     unit: OrgUnit,
-    inspector: Any,
+    inspector: Actor,
     rng: random.Random,
     *,
     outcome: str,

@@ -9,9 +9,11 @@ querysets, so a row that is not yours is a 404, never a 403 that would confirm i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from inspections.models import (
     Assignment,
@@ -27,12 +29,14 @@ from inspections.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    # The person acting: a signed-in user for every write, possibly anonymous for a read.
-    Actor: TypeAlias = AbstractBaseUser | AnonymousUser
+    # The person a service acts for: always a signed-in user.
+    Actor: TypeAlias = User
+    # Whoever asks a question of this module: a page may be asked by anyone.
+    Viewer: TypeAlias = AbstractBaseUser | AnonymousUser | None
 else:
-    Actor = Any
+    Actor = Viewer = Any
 
 _NOTHING = Q(pk__in=[])
 
@@ -40,7 +44,14 @@ _NOTHING = Q(pk__in=[])
 # --- Roles -------------------------------------------------------------------------------------
 
 
-def roles_of(user: Actor | None) -> list[UserRole]:
+def acting(user: Viewer) -> Actor:
+    """The signed-in person behind a request, for a service; views call it after login."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Hãy đăng nhập."))
+    return cast("Actor", user)
+
+
+def roles_of(user: Viewer) -> list[UserRole]:
     """The user's roles, read once per user object (views ask many times)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
@@ -51,33 +62,33 @@ def roles_of(user: Actor | None) -> list[UserRole]:
     return cached
 
 
-def has_role(user: Actor | None, kind: RoleKind) -> bool:
+def has_role(user: Viewer, kind: RoleKind) -> bool:
     return any(role.kind == kind for role in roles_of(user))
 
 
-def units_where(user: Actor | None, kind: RoleKind) -> list[OrgUnit]:
+def units_where(user: Viewer, kind: RoleKind) -> list[OrgUnit]:
     return [role.unit for role in roles_of(user) if role.kind == kind and role.unit is not None]
 
 
-def own_units(user: Actor | None) -> list[OrgUnit]:
+def own_units(user: Viewer) -> list[OrgUnit]:
     """Every unit the user belongs to, whatever the role."""
     return [role.unit for role in roles_of(user) if role.unit is not None]
 
 
-def is_internal_affairs(user: Actor | None) -> bool:
+def is_internal_affairs(user: Viewer) -> bool:
     return has_role(user, RoleKind.INTERNAL_AFFAIRS)
 
 
-def is_leader(user: Actor | None) -> bool:
+def is_leader(user: Viewer) -> bool:
     return has_role(user, RoleKind.LEADER)
 
 
-def sees_everything(user: Actor | None) -> bool:
+def sees_everything(user: Viewer) -> bool:
     """Internal Affairs and leaders read every unit's records."""
     return is_internal_affairs(user) or is_leader(user)
 
 
-def writes_anything(user: Actor | None) -> bool:
+def writes_anything(user: Viewer) -> bool:
     """Leaders read everything and write nothing; a user with no role writes nothing either."""
     return any(role.kind != RoleKind.LEADER for role in roles_of(user))
 
@@ -98,12 +109,12 @@ def unit_is_within(unit: OrgUnit, units: Iterable[OrgUnit]) -> bool:
     return any(unit.is_within(ancestor) for ancestor in units)
 
 
-def is_office_of(user: Actor | None, unit: OrgUnit) -> bool:
+def is_office_of(user: Viewer, unit: OrgUnit) -> bool:
     """The user is the office (head or focal person) of this unit or of a unit above it."""
     return unit_is_within(unit, units_where(user, RoleKind.OFFICE))
 
 
-def own_unit_conflicts(*, inspector: Actor | None, units: Iterable[OrgUnit]) -> list[str]:
+def own_unit_conflicts(*, inspector: Viewer, units: Iterable[OrgUnit]) -> list[str]:
     """Names of the units this person may not inspect: their own units and those below them."""
     own = own_units(inspector)
     return [unit.name for unit in units if unit_is_within(unit, own)]
@@ -112,58 +123,58 @@ def own_unit_conflicts(*, inspector: Actor | None, units: Iterable[OrgUnit]) -> 
 # --- What a user may do ------------------------------------------------------------------------
 
 
-def may_manage_movement(user: Actor | None) -> bool:
+def may_manage_movement(user: Viewer) -> bool:
     """Rounds, assignments, reviews, units and people: Internal Affairs' work."""
     return is_internal_affairs(user)
 
 
-def may_read_rounds(user: Actor | None) -> bool:
+def may_read_rounds(user: Viewer) -> bool:
     """Round boards and unpublished rankings: Internal Affairs and leaders (who read only)."""
     return sees_everything(user)
 
 
-def may_read_ranking(user: Actor | None, *, published: bool) -> bool:
+def may_read_ranking(user: Viewer, *, published: bool) -> bool:
     """A published ranking is for every signed-in user; before that, for those who run it."""
     return published or may_read_rounds(user)
 
 
-def may_inspect(user: Actor | None) -> bool:
+def may_inspect(user: Viewer) -> bool:
     return has_role(user, RoleKind.INSPECTOR)
 
 
-def may_edit_inspection(user: Actor | None, inspection: Inspection) -> bool:
+def may_edit_inspection(user: Viewer, inspection: Inspection) -> bool:
     """Only a draft or a returned inspection, and only by its own inspector."""
     return inspection.is_editable and user is not None and inspection.inspector_id == user.pk
 
 
-def may_assess_self(user: Actor | None, unit: OrgUnit) -> bool:
+def may_assess_self(user: Viewer, unit: OrgUnit) -> bool:
     return is_office_of(user, unit)
 
 
-def may_review(user: Actor | None, inspection: Inspection) -> bool:
+def may_review(user: Viewer, inspection: Inspection) -> bool:
     """Approve, return or revise: Internal Affairs, never for its own unit."""
     return is_internal_affairs(user) and not unit_is_within(
         inspection.unit, units_where(user, RoleKind.INTERNAL_AFFAIRS)
     )
 
 
-def may_respond_to_action(user: Actor | None, action: CorrectiveAction) -> bool:
+def may_respond_to_action(user: Viewer, action: CorrectiveAction) -> bool:
     return is_office_of(user, action.unit)
 
 
-def may_verify_action(user: Actor | None, action: CorrectiveAction) -> bool:
+def may_verify_action(user: Viewer, action: CorrectiveAction) -> bool:
     """Internal Affairs or the inspector whose inspection opened the action."""
     return is_internal_affairs(user) or (
         user is not None and action.inspection.inspector_id == user.pk
     )
 
 
-def may_record_commitment(user: Actor | None, unit: OrgUnit) -> bool:
+def may_record_commitment(user: Viewer, unit: OrgUnit) -> bool:
     return is_internal_affairs(user) or is_office_of(user, unit)
 
 
 def may_see_original(
-    user: Actor | None, photo: EvidencePhoto, *, inspector_id: int | None = None
+    user: Viewer, photo: EvidencePhoto, *, inspector_id: int | None = None
 ) -> bool:
     """Originals keep GPS: Internal Affairs and the inspection's own inspector only."""
     if user is None or not user.is_authenticated:
@@ -180,13 +191,13 @@ def may_see_original(
 # --- Which rows a user may see -----------------------------------------------------------------
 
 
-def visible_units(user: Actor | None) -> QuerySet[OrgUnit]:
+def visible_units(user: Viewer) -> QuerySet[OrgUnit]:
     if sees_everything(user):
         return OrgUnit.objects.all()
     return OrgUnit.objects.filter(within(units_where(user, RoleKind.OFFICE)))
 
 
-def visible_versions(user: Actor | None) -> QuerySet[ModelVersion]:
+def visible_versions(user: Viewer) -> QuerySet[ModelVersion]:
     """Drafts are Internal Affairs' work in progress; everyone sees published versions."""
     versions = ModelVersion.objects.select_related("model")
     if sees_everything(user):
@@ -194,12 +205,12 @@ def visible_versions(user: Actor | None) -> QuerySet[ModelVersion]:
     return versions.filter(status=ModelVersion.Status.PUBLISHED)
 
 
-def _office_units(user: Actor | None) -> Q | None:
+def _office_units(user: Viewer) -> Q | None:
     units = units_where(user, RoleKind.OFFICE)
     return within(units, "unit") if units else None
 
 
-def inspection_filter(user: Actor | None) -> Q | None:
+def inspection_filter(user: Viewer) -> Q | None:
     """None means every row (Internal Affairs, leaders)."""
     if sees_everything(user):
         return None
@@ -214,19 +225,19 @@ def inspection_filter(user: Actor | None) -> Q | None:
     return condition
 
 
-def inspections_for(user: Actor | None) -> QuerySet[Inspection]:
+def inspections_for(user: Viewer) -> QuerySet[Inspection]:
     condition = inspection_filter(user)
     rows = Inspection.objects.all()
     return rows if condition is None else rows.filter(condition)
 
 
-def assignments_for(user: Actor | None) -> QuerySet[Assignment]:
+def assignments_for(user: Viewer) -> QuerySet[Assignment]:
     if sees_everything(user):
         return Assignment.objects.all()
     return Assignment.objects.filter(inspector_id=getattr(user, "pk", None))
 
 
-def actions_for(user: Actor | None) -> QuerySet[CorrectiveAction]:
+def actions_for(user: Viewer) -> QuerySet[CorrectiveAction]:
     if sees_everything(user):
         return CorrectiveAction.objects.all()
     condition = Q(inspection__inspector_id=getattr(user, "pk", None))
@@ -236,13 +247,13 @@ def actions_for(user: Actor | None) -> QuerySet[CorrectiveAction]:
     return CorrectiveAction.objects.filter(condition)
 
 
-def commitments_for(user: Actor | None) -> QuerySet[Commitment]:
+def commitments_for(user: Viewer) -> QuerySet[Commitment]:
     if sees_everything(user):
         return Commitment.objects.all()
     return Commitment.objects.filter(_office_units(user) or _NOTHING)
 
 
-def photos_for(user: Actor | None) -> QuerySet[EvidencePhoto]:
+def photos_for(user: Viewer) -> QuerySet[EvidencePhoto]:
     """Photos whose owner (inspection, action response or commitment) the user may see."""
     if sees_everything(user):
         return EvidencePhoto.objects.all()

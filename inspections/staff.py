@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import Group as PermissionGroup
 from django.contrib.auth.models import Permission
+
+from inspections.policies import Actor
 
 STAFF_GROUP = "Phòng Nội vụ"
 # model name → the actions Internal Affairs may take on it in the admin
@@ -24,7 +24,7 @@ ADMIN_RIGHTS = {
 }
 
 
-def grant_internal_affairs_admin(user: Any) -> None:
+def grant_internal_affairs_admin(user: Actor) -> None:
     """Let an Internal Affairs user into the admin with exactly the rights above."""
     group, _created = PermissionGroup.objects.get_or_create(name=STAFF_GROUP)
     codenames = [

@@ -90,7 +90,7 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
         )
         if changed:
             services.answer_set(
-                by=request.user,
+                by=policies.acting(request.user),
                 inspection=inspection,
                 criterion_code=code,
                 value=posted_value(criterion.answer_type, data),
@@ -99,7 +99,7 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
             )
         for upload in files:
             services.photo_attach(
-                by=request.user,
+                by=policies.acting(request.user),
                 inspection=inspection,
                 data=bytes(upload.read(max_bytes() + 1)),
                 criterion_code=code,
@@ -129,7 +129,7 @@ def photo_delete(request: HttpRequest, pk: Any, photo_id: Any) -> HttpResponse:
         raise Http404(_("Không tìm thấy ảnh."))
     code = photo.criterion.code if photo.criterion else ""
     try:
-        services.photo_remove(by=request.user, photo=photo)
+        services.photo_remove(by=policies.acting(request.user), photo=photo)
     except DomainError as error:
         messages.error(request, message_of(error))
     return _to_place(inspection, code)
@@ -145,7 +145,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
     status, error = 200, ""
     if request.method == "POST":
         try:
-            services.inspection_submit(by=request.user, inspection=inspection)
+            services.inspection_submit(by=policies.acting(request.user), inspection=inspection)
         except DomainError as refused:
             status, error = http_status(refused), refused.message
         else:

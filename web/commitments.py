@@ -69,7 +69,11 @@ def _record(request: HttpRequest, year: int) -> tuple[int, str]:
         signed_on = None
     try:
         services.commitment_record(
-            by=request.user, unit=unit, year=year, signed_on=signed_on, data=scan.read()
+            by=policies.acting(request.user),
+            unit=unit,
+            year=year,
+            signed_on=signed_on,
+            data=scan.read(),
         )
     except DomainError as refused:
         return http_status(refused), message_of(refused)

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
+from inspections.policies import Viewer
 from inspections.selectors import build_checklist
 from web.errors import http_status, message_of
 
 
-def visible_unit(user: Any, code: str) -> OrgUnit:
+def visible_unit(user: Viewer, code: str) -> OrgUnit:
     """The unit if this user may read it; a 404 otherwise (never a 403)."""
     unit = policies.visible_units(user).filter(code=code).first()
     if unit is None:
@@ -89,7 +90,10 @@ def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     files = [f.read() for f in request.FILES.getlist("photos")]
     try:
         services.action_respond_with_evidence(
-            by=request.user, action=action, note=request.POST.get("note", ""), files=files
+            by=policies.acting(request.user),
+            action=action,
+            note=request.POST.get("note", ""),
+            files=files,
         )
     except DomainError as refused:
         context = _unit_context(request, unit)
@@ -116,7 +120,11 @@ def self_start(request: HttpRequest, code: str) -> HttpResponse:
         client_id = None
     try:
         inspection, _created = services.inspection_create(
-            by=request.user, round=round_, unit=unit, kind=Inspection.Kind.SELF, id=client_id
+            by=policies.acting(request.user),
+            round=round_,
+            unit=unit,
+            kind=Inspection.Kind.SELF,
+            id=client_id,
         )
     except DomainError as refused:
         existing = refused.fields.get("unit", [])

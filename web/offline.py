@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from inspections.policies import Actor
+from inspections.policies import Viewer
 from inspections.selectors import offline_inspection_ids, thumbnail_ids
 
 WORKER = "js/service-worker.js"
@@ -56,7 +56,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def offline_urls(user: Actor) -> dict[str, list[str]]:
+def offline_urls(user: Viewer) -> dict[str, list[str]]:
     """ "Việc của tôi", every checklist this inspector can still edit, and its thumbnails.
 
     Two queries, whatever the number of inspections and photos.

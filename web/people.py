@@ -17,6 +17,7 @@ from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.imports import template_workbook
 from inspections.models import OrgUnit
+from inspections.policies import Viewer
 from inspections.services.units import directory_import, directory_preview, unit_retire
 from web.errors import http_status, message_of
 from web.rounds import add_domain_errors
@@ -38,7 +39,7 @@ class RetireForm(forms.Form):
     )
 
 
-def _require(user: Any) -> None:
+def _require(user: Viewer) -> None:
     if not policies.may_manage_movement(user):
         raise PermissionDenied(_("Chỉ Phòng Nội vụ được nhập dữ liệu."))
 
@@ -67,7 +68,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         data = upload.read()
         try:
             if request.POST.get("mode") == "real":
-                report = directory_import(by=request.user, data=data)
+                report = directory_import(by=policies.acting(request.user), data=data)
                 messages.success(
                     request,
                     _(
@@ -82,7 +83,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 return redirect("people-import")
-            context["plan"] = directory_preview(by=request.user, data=data)
+            context["plan"] = directory_preview(by=policies.acting(request.user), data=data)
         except DomainError as refused:
             if refused.problem == Problem.FORBIDDEN:
                 raise PermissionDenied(refused.message) from refused
@@ -99,7 +100,7 @@ def retire(request: HttpRequest) -> HttpResponse:
     status = 400
     if request.method == "POST" and form.is_valid():
         try:
-            unit_retire(by=request.user, **form.cleaned_data)
+            unit_retire(by=policies.acting(request.user), **form.cleaned_data)
         except DomainError as refused:
             add_domain_errors(form, refused)
             status = http_status(refused)

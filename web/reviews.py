@@ -78,7 +78,7 @@ def approve(request: HttpRequest, pk: Any) -> HttpResponse:
     refuse_leader(request.user)
     inspection = visible_inspection(request.user, pk)
     try:
-        services.inspection_approve(by=request.user, inspection=inspection)
+        services.inspection_approve(by=policies.acting(request.user), inspection=inspection)
     except DomainError as refused:
         return _refused(request, inspection, refused)
     messages.success(request, _("Đã duyệt phiếu."))
@@ -93,7 +93,7 @@ def return_(request: HttpRequest, pk: Any) -> HttpResponse:
     inspection = visible_inspection(request.user, pk)
     try:
         services.inspection_return(
-            by=request.user,
+            by=policies.acting(request.user),
             inspection=inspection,
             reason=request.POST.get("reason", ""),
             criteria=request.POST.getlist("criteria"),
@@ -135,7 +135,7 @@ def revise(request: HttpRequest, pk: Any) -> HttpResponse:
             changes[row.code] = {"value": parsed_value(row.kind, raw), "note": note}
     try:
         services.inspection_revise(
-            by=request.user,
+            by=policies.acting(request.user),
             inspection=inspection,
             reason=request.POST.get("reason", ""),
             answers=changes,

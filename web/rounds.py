@@ -23,16 +23,17 @@ from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round
+from inspections.policies import Viewer
 from web.errors import http_status, message_of
 
 
-def require_reader(user: Any) -> None:
+def require_reader(user: Viewer) -> None:
     """Round pages are for Internal Affairs and leaders (who read only)."""
     if not policies.may_read_rounds(user):
         raise PermissionDenied(_("Chỉ Phòng Nội vụ và lãnh đạo được xem trang này."))
 
 
-def refuse_leader(user: Any) -> None:
+def refuse_leader(user: Viewer) -> None:
     if not policies.may_manage_movement(user):
         raise PermissionDenied(_("Chỉ Phòng Nội vụ được thực hiện thao tác này."))
 
@@ -95,7 +96,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         refuse_leader(request.user)
         if form.is_valid():
             try:
-                made = services.round_create(by=request.user, **form.cleaned_data)
+                made = services.round_create(by=policies.acting(request.user), **form.cleaned_data)
             except DomainError as refused:
                 add_domain_errors(form, refused)
                 status = http_status(refused)
@@ -149,12 +150,14 @@ def round_transition(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     try:
         if step == "cong-bo":
             services.round_publish(
-                round=round_, by=request.user, reason=request.POST.get("reason", "")
+                round=round_,
+                by=policies.acting(request.user),
+                reason=request.POST.get("reason", ""),
             )
             done = _("Đã công bố bảng xếp hạng.")
         elif step in _TRANSITIONS:
             service, text = _TRANSITIONS[step]
-            service(round=round_, by=request.user)
+            service(round=round_, by=policies.acting(request.user))
             done = str(text)
         else:
             return HttpResponse(status=404)
@@ -177,7 +180,9 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _detail(request, round_, assign_form=form, status=400)
     try:
-        made = services.assignments_create(by=request.user, round=round_, **form.cleaned_data)
+        made = services.assignments_create(
+            by=policies.acting(request.user), round=round_, **form.cleaned_data
+        )
     except DomainError as refused:
         add_domain_errors(form, refused)
         return _detail(request, round_, assign_form=form, status=http_status(refused))
@@ -229,7 +234,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/rounds/ranking.html", context)
 
 
-def _openable_units(user: Any, groups: list[selectors.GroupRanking]) -> set[int] | None:
+def _openable_units(user: Viewer, groups: list[selectors.GroupRanking]) -> set[int] | None:
     """Units whose page the user may open from the ranking; None means every unit."""
     if policies.sees_everything(user):
         return None

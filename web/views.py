@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import services
+from inspections import policies, services
 from inspections.errors import DomainError
 from inspections.models import Assignment
 from inspections.selectors import my_tasks
@@ -45,7 +45,10 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         client_id = None
     try:
         inspection, _created = services.inspection_create(
-            by=request.user, round=assignment.round, unit=assignment.unit, id=client_id
+            by=policies.acting(request.user),
+            round=assignment.round,
+            unit=assignment.unit,
+            id=client_id,
         )
     except DomainError as error:
         existing = error.fields.get("unit", [])

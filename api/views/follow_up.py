@@ -19,7 +19,7 @@ from api.serializers.follow_up import (
     CommitmentSerializer,
 )
 from api.views.base import ApiView, errors, get_visible, query_filters, read_upload
-from inspections import services
+from inspections import policies, services
 from inspections.models import ActionResponse, Commitment, CorrectiveAction
 from inspections.policies import actions_for, commitments_for
 
@@ -76,7 +76,7 @@ class ActionRespondView(ApiView):
         body = ActionRespondSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.action_respond_with_evidence(
-            by=request.user,
+            by=policies.acting(request.user),
             action=action,
             note=body.validated_data["note"],
             files=[read_upload(f) for f in body.validated_data["files"]],
@@ -96,7 +96,9 @@ class ActionVerifyView(ApiView):
         action = get_visible(actions_for(request.user), pk)
         body = ActionNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.action_verify(by=request.user, action=action, note=body.validated_data["note"])
+        services.action_verify(
+            by=policies.acting(request.user), action=action, note=body.validated_data["note"]
+        )
         return _action_response(request, pk)
 
 
@@ -112,7 +114,9 @@ class ActionReopenView(ApiView):
         action = get_visible(actions_for(request.user), pk)
         body = ActionNoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.action_reopen(by=request.user, action=action, note=body.validated_data["note"])
+        services.action_reopen(
+            by=policies.acting(request.user), action=action, note=body.validated_data["note"]
+        )
         return _action_response(request, pk)
 
 
@@ -146,7 +150,7 @@ class CommitmentListView(ApiView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         commitment = services.commitment_record(
-            by=request.user,
+            by=policies.acting(request.user),
             unit=data["unit"],
             year=data["year"],
             signed_on=data["signed_on"],

@@ -120,7 +120,7 @@ class TokenView(ApiView):
 class MeView(ApiView):
     @extend_schema(responses={200: MeSerializer, **errors(401)}, tags=["auth"])
     def get(self, request: Request) -> Response:
-        user: Any = request.user
+        user = policies.acting(request.user)
         roles = policies.roles_of(user)
         units = list({unit.pk: unit for unit in policies.own_units(user)}.values())
         data = {

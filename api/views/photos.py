@@ -25,7 +25,7 @@ from api.serializers.common import PhotoSerializer, photo_file_for
 from api.serializers.inspections import PhotoUploadSerializer
 from api.views.base import ApiView, errors, get_visible, not_found, read_upload
 from api.views.inspections import visible_inspection
-from inspections import services
+from inspections import policies, services
 from inspections.models import EvidencePhoto
 from inspections.photos import EXTENSIONS, check_upload_size, max_bytes
 from inspections.policies import may_see_original, photos_for
@@ -84,7 +84,7 @@ class PhotoUploadView(ApiView):
         data = body.validated_data
         check_upload_size(data["file"].size or 0)  # refused before a byte is read
         photo, created = services.photo_attach(
-            by=request.user,
+            by=policies.acting(request.user),
             inspection=inspection,
             data=read_upload(data["file"]),
             criterion_code=data.get("criterion") or None,
@@ -109,7 +109,7 @@ class PhotoDeleteView(ApiView):
     def delete(self, request: Request, pk: str, photo_id: str) -> Response:
         inspection = visible_inspection(request, pk)
         photo = get_visible(EvidencePhoto.objects.filter(inspection=inspection), photo_id)
-        services.photo_remove(by=request.user, photo=photo)
+        services.photo_remove(by=policies.acting(request.user), photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

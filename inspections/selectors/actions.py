@@ -9,12 +9,12 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from inspections.models import CorrectiveAction, OrgUnit
-from inspections.policies import Actor, actions_for
+from inspections.policies import Viewer, actions_for
 
 OPEN_ACTION_STATES = (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED)
 
 
-def open_actions(user: Actor, unit: OrgUnit) -> QuerySet[CorrectiveAction]:
+def open_actions(user: Viewer, unit: OrgUnit) -> QuerySet[CorrectiveAction]:
     return (
         actions_for(user)
         .filter(unit=unit, status__in=OPEN_ACTION_STATES)

@@ -20,7 +20,7 @@ from inspections.models import (
     Inspection,
     Section,
 )
-from inspections.policies import Actor, inspections_for
+from inspections.policies import Viewer, inspections_for
 
 
 @dataclass
@@ -126,7 +126,7 @@ class Checklist:
         return next((row for row in self.rows if row.code == code), None)
 
 
-def visible_inspection(user: Actor, pk: Any) -> Inspection:
+def visible_inspection(user: Viewer, pk: Any) -> Inspection:
     """The inspection if this user may know about it; a 404 otherwise (never a 403)."""
     rows: QuerySet[Inspection] = inspections_for(user).select_related("round__version", "unit")
     inspection = rows.filter(pk=pk).first()

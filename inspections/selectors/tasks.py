@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from inspections.models import Assignment, EvidencePhoto, Inspection, Round
-from inspections.policies import Actor
+from inspections.policies import Viewer
 
 # The states an inspector still has something to do with (or waits on).
 OPEN_STATES = (Inspection.State.DRAFT, Inspection.State.RETURNED, Inspection.State.SUBMITTED)
@@ -24,7 +24,7 @@ class Task:
     new_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
-def my_tasks(user: Actor) -> list[Task]:
+def my_tasks(user: Viewer) -> list[Task]:
     """Two queries: the assignments in open rounds, and this inspector's inspections there."""
     assignments = list(
         Assignment.objects.filter(
@@ -53,7 +53,7 @@ def my_tasks(user: Actor) -> list[Task]:
     return tasks
 
 
-def offline_inspection_ids(user: Actor) -> list[Any]:
+def offline_inspection_ids(user: Viewer) -> list[Any]:
     """Every inspection this inspector can still edit in an open round (one query)."""
     return list(
         Inspection.objects.filter(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from inspections.models import Inspection, OrgUnit, Round, UnitResult
-from inspections.policies import Actor, inspections_for
+from inspections.policies import Viewer, inspections_for
 
 
 @dataclass
@@ -42,7 +42,7 @@ def history_chart(
     return points
 
 
-def unit_inspections(user: Actor, unit: OrgUnit, round: Round) -> list[Inspection]:
+def unit_inspections(user: Viewer, unit: OrgUnit, round: Round) -> list[Inspection]:
     """The approved official inspections of a unit in a round that this user may see."""
     return list(
         inspections_for(user)
@@ -53,7 +53,7 @@ def unit_inspections(user: Actor, unit: OrgUnit, round: Round) -> list[Inspectio
     )
 
 
-def self_assessments(user: Actor, unit: OrgUnit) -> list[Inspection]:
+def self_assessments(user: Viewer, unit: OrgUnit) -> list[Inspection]:
     return list(
         inspections_for(user)
         .filter(unit=unit, kind=Inspection.Kind.SELF)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.models import ActionResponse, CorrectiveAction, Inspection
+from inspections.policies import Actor
 from inspections.services.audit import record_event
 
 _LIVE = (
@@ -21,7 +21,7 @@ _LIVE = (
 )
 
 
-def actions_sync(*, inspection: Inspection, by: Any) -> list[CorrectiveAction]:
+def actions_sync(*, inspection: Inspection, by: Actor) -> list[CorrectiveAction]:
     """Open an action for each failed ★ item and flagged answer; supersede those that passed."""
     version = inspection.round.version
     due_on = timezone.localdate() + datetime.timedelta(days=version.action_due_days)
@@ -73,7 +73,7 @@ def _lock(action: CorrectiveAction) -> CorrectiveAction:
 
 
 @transaction.atomic
-def action_respond(*, by: Any, action: CorrectiveAction, note: str) -> ActionResponse:
+def action_respond(*, by: Actor, action: CorrectiveAction, note: str) -> ActionResponse:
     action = _lock(action)
     if not policies.may_respond_to_action(by, action):
         raise DomainError(
@@ -95,7 +95,7 @@ def action_respond(*, by: Any, action: CorrectiveAction, note: str) -> ActionRes
     return response
 
 
-def _require_verifier(by: Any, action: CorrectiveAction) -> None:
+def _require_verifier(by: Actor, action: CorrectiveAction) -> None:
     if not policies.may_verify_action(by, action):
         raise DomainError(
             _("Chỉ Phòng Nội vụ hoặc cán bộ đã kiểm tra mới xác nhận được."),
@@ -106,7 +106,7 @@ def _require_verifier(by: Any, action: CorrectiveAction) -> None:
 
 
 @transaction.atomic
-def action_verify(*, by: Any, action: CorrectiveAction, note: str = "") -> CorrectiveAction:
+def action_verify(*, by: Actor, action: CorrectiveAction, note: str = "") -> CorrectiveAction:
     action = _lock(action)
     _require_verifier(by, action)
     action.status = CorrectiveAction.Status.VERIFIED
@@ -118,7 +118,7 @@ def action_verify(*, by: Any, action: CorrectiveAction, note: str = "") -> Corre
 
 
 @transaction.atomic
-def action_reopen(*, by: Any, action: CorrectiveAction, note: str) -> CorrectiveAction:
+def action_reopen(*, by: Actor, action: CorrectiveAction, note: str) -> CorrectiveAction:
     action = _lock(action)
     _require_verifier(by, action)
     if not note.strip():

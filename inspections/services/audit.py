@@ -7,9 +7,10 @@ from typing import Any
 from django.db import models
 
 from inspections.models import Event
+from inspections.policies import Actor
 
 
-def record_event(*, actor: Any, action: str, target: models.Model, **data: Any) -> Event:
+def record_event(*, actor: Actor | None, action: str, target: models.Model, **data: Any) -> Event:
     user = actor if getattr(actor, "is_authenticated", False) else None
     return Event.objects.create(
         actor=user,

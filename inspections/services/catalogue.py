@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     AnswerType,
@@ -21,6 +22,7 @@ from inspections.models import (
     ModelVersion,
     Section,
 )
+from inspections.policies import Actor
 from inspections.services.audit import record_event
 
 REFERENCE_CATALOGUE = (
@@ -29,7 +31,9 @@ REFERENCE_CATALOGUE = (
 
 
 @transaction.atomic
-def catalogue_load(*, data: dict[str, Any], publish: bool = True, by: Any = None) -> ModelVersion:
+def catalogue_load(
+    *, data: dict[str, Any], publish: bool = True, by: Actor | None = None
+) -> ModelVersion:
     """Create a model version from catalogue data; loading the same version again is a no-op."""
     model, _created = EmulationModel.objects.get_or_create(
         code=data["model"]["code"],
@@ -72,7 +76,7 @@ def catalogue_load(*, data: dict[str, Any], publish: bool = True, by: Any = None
     return version
 
 
-def load_reference_catalogue(*, by: Any = None) -> ModelVersion:
+def load_reference_catalogue(*, by: Actor | None = None) -> ModelVersion:
     data = json.loads(REFERENCE_CATALOGUE.read_text(encoding="utf-8"))
     return catalogue_load(data=data, by=by)
 
@@ -133,7 +137,12 @@ def _criterion_problems(criterion: Criterion) -> list[str]:
 
 
 @transaction.atomic
-def version_publish(*, version: ModelVersion, by: Any) -> ModelVersion:
+def version_publish(*, version: ModelVersion, by: Actor | None) -> ModelVersion:
+    """Freeze a draft for ever; `by` None is the system (the reference catalogue's loader)."""
+    if by is not None and not policies.may_manage_movement(by):
+        raise DomainError(
+            _("Chỉ Phòng Nội vụ được thực hiện thao tác này."), problem=Problem.FORBIDDEN
+        )
     version = ModelVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         raise DomainError(_("Phiên bản này đã được ban hành."), problem=Problem.WRONG_STATE)
@@ -152,7 +161,7 @@ def version_publish(*, version: ModelVersion, by: Any) -> ModelVersion:
 
 
 @transaction.atomic
-def version_new_draft(*, source: ModelVersion, by: Any) -> ModelVersion:
+def version_new_draft(*, source: ModelVersion, by: Actor) -> ModelVersion:
     """A new edition: a draft copy of a published version, numbered after the last one."""
     if not source.is_published:
         raise DomainError(

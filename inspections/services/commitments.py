@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,13 +11,14 @@ from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.models import Commitment, EvidencePhoto, OrgUnit
 from inspections.photos import process_upload
+from inspections.policies import Actor
 from inspections.services.audit import record_event
 from inspections.services.evidence import stored_evidence
 
 
 def commitment_record(
     *,
-    by: Any,
+    by: Actor,
     unit: OrgUnit,
     year: int,
     signed_on: datetime.date | None,

@@ -31,6 +31,7 @@ from inspections.photos import (
     process_upload,
     store_processed,
 )
+from inspections.policies import Actor
 from inspections.services.actions import action_respond
 from inspections.services.audit import record_event
 from inspections.services.inspections import criterion_of, lock_editable
@@ -38,7 +39,7 @@ from inspections.services.inspections import criterion_of, lock_editable
 
 def photo_attach(
     *,
-    by: Any,
+    by: Actor,
     inspection: Inspection,
     data: bytes,
     criterion_code: str | None = None,
@@ -95,7 +96,7 @@ def _same_or_conflict(
 
 
 @transaction.atomic
-def photo_remove(*, by: Any, photo: EvidencePhoto) -> None:
+def photo_remove(*, by: Actor, photo: EvidencePhoto) -> None:
     if photo.inspection is None:
         raise DomainError(_("Ảnh này không thuộc phiếu kiểm tra."), problem=Problem.WRONG_STATE)
     lock_editable(photo.inspection, by)
@@ -110,7 +111,7 @@ def delete_files(names: list[str]) -> None:
         default_storage.delete(name)
 
 
-def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Any) -> dict[str, Any]:
+def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Actor) -> dict[str, Any]:
     """The file, EXIF and hash columns of a photo, whatever its owner."""
     bands: dict[str, Any] = {f"dhash_band{i}": None for i in range(4)}
     if upload.dhash is not None and is_distinctive(upload.dhash):
@@ -133,7 +134,7 @@ def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Any) ->
 
 @contextmanager
 def stored_evidence(
-    uploads: Sequence[ProcessedUpload], *, by: Any
+    uploads: Sequence[ProcessedUpload], *, by: Actor
 ) -> Iterator[list[dict[str, Any]]]:
     """Store checked uploads; yields each one's photo columns. Should the block fail, the
     files are deleted again (the block's own transaction has rolled the rows back)."""
@@ -148,7 +149,7 @@ def stored_evidence(
 
 
 def action_respond_with_evidence(
-    *, by: Any, action: CorrectiveAction, note: str, files: Sequence[bytes] = ()
+    *, by: Actor, action: CorrectiveAction, note: str, files: Sequence[bytes] = ()
 ) -> ActionResponse:
     """The unit's report of a fix with its photos: all files checked before anything is saved."""
     uploads = [process_upload(data) for data in files]

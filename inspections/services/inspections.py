@@ -23,6 +23,7 @@ from inspections.models import (
     RoleKind,
     Round,
 )
+from inspections.policies import Actor
 from inspections.selectors.catalogue import rules_for_version
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
@@ -39,7 +40,7 @@ def _wrong_state(message: str) -> DomainError:
 @transaction.atomic
 def inspection_create(
     *,
-    by: Any,
+    by: Actor,
     round: Round,
     unit: OrgUnit,
     kind: str = Inspection.Kind.OFFICIAL,
@@ -89,7 +90,7 @@ def inspection_create(
 
 
 def _same_or_conflict(
-    existing: Inspection, *, by: Any, round: Round, unit: OrgUnit, kind: str
+    existing: Inspection, *, by: Actor, round: Round, unit: OrgUnit, kind: str
 ) -> Inspection:
     same = (
         existing.round_id == round.pk
@@ -107,7 +108,7 @@ def _same_or_conflict(
     return existing
 
 
-def _check_may_start(*, by: Any, round: Round, unit: OrgUnit, kind: str) -> None:
+def _check_may_start(*, by: Actor, round: Round, unit: OrgUnit, kind: str) -> None:
     if round.status != Round.Status.OPEN:
         raise _wrong_state(_("Đợt kiểm tra không mở: không tạo được phiếu mới."))
     if unit.valid_to is not None and unit.valid_to < timezone.localdate():
@@ -131,7 +132,7 @@ def _check_may_start(*, by: Any, round: Round, unit: OrgUnit, kind: str) -> None
         )
 
 
-def lock_editable(inspection: Inspection, by: Any) -> Inspection:
+def lock_editable(inspection: Inspection, by: Actor) -> Inspection:
     locked = Inspection.objects.select_for_update().select_related("round").get(pk=inspection.pk)
     if locked.inspector_id != getattr(by, "pk", None):
         raise DomainError(_("Chỉ người lập phiếu được sửa phiếu này."), problem=Problem.FORBIDDEN)
@@ -165,7 +166,7 @@ def criterion_of(inspection: Inspection, code: str) -> Criterion:
 @transaction.atomic
 def answer_set(
     *,
-    by: Any,
+    by: Actor,
     inspection: Inspection,
     criterion_code: str,
     value: object,
@@ -198,7 +199,7 @@ def _write_answer(
     value: object,
     note: str | None,
     flagged: bool | None,
-    by: Any,
+    by: Actor,
 ) -> Answer:
     rules = rules_for_version(inspection.round.version)
     rule = next(r for r in rules.criteria if r.code == criterion.code)
@@ -281,7 +282,7 @@ def submit_problems(inspection: Inspection) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def inspection_submit(*, by: Any, inspection: Inspection) -> Inspection:
+def inspection_submit(*, by: Actor, inspection: Inspection) -> Inspection:
     inspection = lock_editable(inspection, by)
     problems = submit_problems(inspection)
     if problems:
@@ -297,7 +298,7 @@ def inspection_submit(*, by: Any, inspection: Inspection) -> Inspection:
     return inspection
 
 
-def _lock_for_review(inspection: Inspection, by: Any, *, state: str) -> Inspection:
+def _lock_for_review(inspection: Inspection, by: Actor, *, state: str) -> Inspection:
     require_internal_affairs(by)
     locked = (
         Inspection.objects.select_for_update().select_related("round", "unit").get(pk=inspection.pk)
@@ -313,7 +314,7 @@ def _lock_for_review(inspection: Inspection, by: Any, *, state: str) -> Inspecti
 
 @transaction.atomic
 def inspection_return(
-    *, by: Any, inspection: Inspection, reason: str, criteria: list[str] | None = None
+    *, by: Actor, inspection: Inspection, reason: str, criteria: list[str] | None = None
 ) -> Inspection:
     inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
     problems: dict[str, list[str]] = {}
@@ -343,7 +344,7 @@ def inspection_return(
 
 
 @transaction.atomic
-def inspection_approve(*, by: Any, inspection: Inspection) -> Inspection:
+def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
     inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
     if policies.unit_is_within(
         inspection.unit, policies.units_where(by, RoleKind.INTERNAL_AFFAIRS)
@@ -377,7 +378,7 @@ def inspection_approve(*, by: Any, inspection: Inspection) -> Inspection:
 @transaction.atomic
 def inspection_revise(
     *,
-    by: Any,
+    by: Actor,
     inspection: Inspection,
     reason: str,
     answers: Mapping[str, Mapping[str, Any]],

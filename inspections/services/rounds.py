@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,11 +19,12 @@ from inspections.models import (
     Round,
     UnitResult,
 )
+from inspections.policies import Actor, Viewer
 from inspections.selectors.rankings import ranking_compute
 from inspections.services.audit import record_event
 
 
-def require_internal_affairs(user: Any) -> None:
+def require_internal_affairs(user: Viewer) -> None:
     if not policies.may_manage_movement(user):
         raise DomainError(
             _("Chỉ Phòng Nội vụ được thực hiện thao tác này."), problem=Problem.FORBIDDEN
@@ -34,7 +34,7 @@ def require_internal_affairs(user: Any) -> None:
 @transaction.atomic
 def round_create(
     *,
-    by: Any,
+    by: Actor,
     name: str,
     version: ModelVersion,
     starts_on: datetime.date,
@@ -62,7 +62,7 @@ def round_create(
     return round_
 
 
-def _transition(round_: Round, *, by: Any, allowed: set[str], to: str, action: str) -> Round:
+def _transition(round_: Round, *, by: Actor, allowed: set[str], to: str, action: str) -> Round:
     require_internal_affairs(by)
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.status not in allowed:
@@ -79,21 +79,21 @@ def _transition(round_: Round, *, by: Any, allowed: set[str], to: str, action: s
 
 
 @transaction.atomic
-def round_open(*, round: Round, by: Any) -> Round:
+def round_open(*, round: Round, by: Actor) -> Round:
     return _transition(
         round, by=by, allowed={Round.Status.DRAFT}, to=Round.Status.OPEN, action="round_opened"
     )
 
 
 @transaction.atomic
-def round_close(*, round: Round, by: Any) -> Round:
+def round_close(*, round: Round, by: Actor) -> Round:
     return _transition(
         round, by=by, allowed={Round.Status.OPEN}, to=Round.Status.CLOSED, action="round_closed"
     )
 
 
 @transaction.atomic
-def round_publish(*, round: Round, by: Any, reason: str = "") -> RankingSnapshot:
+def round_publish(*, round: Round, by: Actor, reason: str = "") -> RankingSnapshot:
     """Freeze the ranking of a closed round; republishing needs a reason and keeps the old one."""
     require_internal_affairs(by)
     locked = Round.objects.select_for_update().get(pk=round.pk)
@@ -135,9 +135,9 @@ def round_publish(*, round: Round, by: Any, reason: str = "") -> RankingSnapshot
 @transaction.atomic
 def assignments_create(
     *,
-    by: Any,
+    by: Actor,
     round: Round,
-    inspector: Any,
+    inspector: Actor,
     units: Iterable[OrgUnit],
     due_on: datetime.date | None = None,
 ) -> list[Assignment]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from inspections.errors import DomainError, Problem
 from inspections.imports import ImportPlan, existing_usernames, plan_import
 from inspections.models import Group, OrgUnit, UserRole
+from inspections.policies import Actor
 from inspections.services.audit import record_event
 from inspections.services.rounds import require_internal_affairs
 
@@ -26,14 +26,14 @@ class ImportReport:
     roles_added: int = 0
 
 
-def directory_preview(*, by: Any, data: bytes) -> ImportPlan:
+def directory_preview(*, by: Actor, data: bytes) -> ImportPlan:
     """The dry run: every row's problems, nothing written."""
     require_internal_affairs(by)
     return plan_import(data)
 
 
 @transaction.atomic
-def directory_import(*, by: Any, data: bytes) -> ImportReport:
+def directory_import(*, by: Actor, data: bytes) -> ImportReport:
     """Write every row, or none: one problem anywhere refuses the whole file."""
     require_internal_affairs(by)
     plan = plan_import(data)
@@ -92,7 +92,7 @@ def directory_import(*, by: Any, data: bytes) -> ImportReport:
 
 @transaction.atomic
 def unit_retire(
-    *, by: Any, unit: OrgUnit, merged_into: OrgUnit, valid_to: datetime.date
+    *, by: Actor, unit: OrgUnit, merged_into: OrgUnit, valid_to: datetime.date
 ) -> OrgUnit:
     """A unit merged into another: it ends on `valid_to` and points to its successor."""
     require_internal_affairs(by)

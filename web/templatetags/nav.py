@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from inspections import policies
 from inspections.models import RoleKind
+from inspections.policies import Viewer
 
 register = template.Library()
 
 
 @register.simple_tag
-def nav_roles(user: Any) -> dict[str, bool]:
+def nav_roles(user: Viewer) -> dict[str, bool]:
     return {
         "office": bool(policies.units_where(user, RoleKind.OFFICE)),
         "internal_affairs": policies.is_internal_affairs(user),
