@@ -12,24 +12,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from inspections import policies, services
+from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.models import EvidencePhoto
-from inspections.policies import commitments_for
 from web.errors import http_status, message_of
-
-
-def _year(raw: str | None) -> int | None:
-    if not raw:
-        return timezone.localdate().year
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
 
 
 @login_required
 def commitments(request: HttpRequest) -> HttpResponse:
-    year = _year(request.GET.get("nam"))
-    if year is None:
-        return HttpResponseBadRequest(_("Năm không hợp lệ."))
+    query = {"year": request.GET.get("nam") or str(timezone.localdate().year)}
+    try:  # the year is checked by the commitments' own filter, as in the API
+        of_year = selectors.commitment_list(user=request.user, query=query)
+    except DomainError as refused:
+        return HttpResponseBadRequest(message_of(refused))
+    year = int(query["year"])
     status, error = 200, ""
     if request.method == "POST":
         status, error = _record(request, year)
@@ -37,7 +33,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận bản cam kết."))
             return redirect(f"{request.path}?nam={year}")
     units = list(policies.visible_units(request.user).filter(valid_to__isnull=True))
-    signed = {c.unit_id: c for c in commitments_for(request.user).filter(year=year, unit__in=units)}
+    signed = {c.unit_id: c for c in of_year.filter(unit__in=units)}
     scans = {
         p.commitment_id: p
         for p in EvidencePhoto.objects.filter(commitment_id__in=[c.pk for c in signed.values()])

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,11 +23,10 @@ from web.rounds import refuse_leader, require_reader
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
-    rows = (
-        Inspection.objects.filter(kind=Inspection.Kind.OFFICIAL, state=Inspection.State.SUBMITTED)
-        .select_related("round", "inspector")
-        .order_by("submitted_at")
-    )
+    try:
+        rows = selectors.review_queue(user=request.user, query=request.GET)
+    except DomainError as refused:
+        return HttpResponseBadRequest(message_of(refused))
     return render(request, "web/rounds/queue.html", {"inspections": rows})
 
 

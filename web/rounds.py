@@ -105,7 +105,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 return redirect("round", pk=made.pk)
         else:
             status = 400
-    rounds = Round.objects.select_related("version").order_by("-ends_on", "-id")
+    rounds = selectors.round_list(query=request.GET)
     context = {
         "rounds": rounds,
         "form": form,

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.serializers.common import MAX_ID, PhotoSerializer, UnitBriefSerializer
+from api.serializers.common import PhotoSerializer, UnitBriefSerializer
 from inspections.models import ActionResponse, Commitment, CorrectiveAction, OrgUnit
 
 
@@ -45,12 +45,6 @@ class ActionSerializer(serializers.ModelSerializer[CorrectiveAction]):
         ]
 
 
-class ActionFilterSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=CorrectiveAction.Status.choices, required=False)
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    round = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-
-
 class ActionRespondSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=4000)
     files = serializers.ListField(
@@ -80,8 +74,3 @@ class CommitmentCreateSerializer(serializers.Serializer[Any]):
     signed_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     file = serializers.FileField(allow_empty_file=True)
-
-
-class CommitmentFilterSerializer(serializers.Serializer[Any]):
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.common import (
-    MAX_ID,
     AnswerValueField,
     PhotoSerializer,
     UnitBriefSerializer,
@@ -141,15 +140,6 @@ class InspectionCreateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         choices=Inspection.Kind.choices, default=Inspection.Kind.OFFICIAL
     )
-
-
-class InspectionFilterSerializer(serializers.Serializer[Any]):
-    round = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    group = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    inspector = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    status = serializers.ChoiceField(choices=Inspection.State.choices, required=False)
-    kind = serializers.ChoiceField(choices=Inspection.Kind.choices, required=False)
 
 
 class AnswerWriteSerializer(serializers.Serializer[Any]):

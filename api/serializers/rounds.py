@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.common import MAX_ID, UnitBriefSerializer, User, UserBriefSerializer
+from api.serializers.common import UnitBriefSerializer, User, UserBriefSerializer
 from inspections.models import Assignment, Group, ModelVersion, OrgUnit, Round
 
 
@@ -23,10 +23,6 @@ class RoundCreateSerializer(serializers.Serializer[Any]):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     open = serializers.BooleanField(default=False)
-
-
-class RoundFilterSerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=Round.Status.choices, required=False)
 
 
 class PublishSerializer(serializers.Serializer[Any]):
@@ -99,9 +95,3 @@ class AssignmentCreateSerializer(serializers.Serializer[Any]):
         max_length=500,
     )
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class AssignmentFilterSerializer(serializers.Serializer[Any]):
-    round = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    inspector = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)

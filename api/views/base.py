@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
+from django_filters import FilterSet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -17,6 +20,7 @@ from api.errors import ErrorSerializer
 from api.permissions import WritesNeedAWritingRole
 from api.serializers.common import MAX_ID
 from inspections.photos import max_bytes
+from inspections.selectors.filters import NumberFilter
 
 M = TypeVar("M", bound=Model)
 
@@ -66,11 +70,29 @@ def get_visible(queryset: QuerySet[M], pk: object) -> M:
 
 
 def query_filters(request: Request, serializer_class: type[serializers.Serializer[Any]]) -> Any:
-    """Validated query-string filters, only those given; a bad one is a 400 on its name."""
+    """Validated query parameters of a view that is not a list (e.g. the ranking's group)."""
     given = {k: v for k, v in request.query_params.items() if k in serializer_class().fields}
     serializer = serializer_class(data=given)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def filter_parameters(filterset: type[FilterSet]) -> list[OpenApiParameter]:
+    """The query parameters of a list, documented from the FilterSet the web pages share."""
+    found = []
+    for name, item in filterset.base_filters.items():
+        choices = getattr(item, "extra", {}).get("choices")
+        kind = OpenApiTypes.INT if isinstance(item, NumberFilter) else OpenApiTypes.STR
+        found.append(
+            OpenApiParameter(
+                name,
+                kind,
+                OpenApiParameter.QUERY,
+                description=str(item.label or ""),
+                enum=[value for value, _label in choices] if choices else None,
+            )
+        )
+    return found
 
 
 def read_upload(upload: UploadedFile) -> bytes:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers.catalogue import CatalogueSerializer, ModelVersionSerializer
-from api.serializers.common import MAX_ID, GroupSerializer, UnitSerializer
-from api.views.base import ApiView, errors, get_visible, query_filters
-from inspections import policies
+from api.serializers.common import GroupSerializer, UnitSerializer
+from api.views.base import ApiView, errors, filter_parameters, get_visible
+from inspections import policies, selectors
 from inspections.models import Criterion, Group, ModelVersion, OrgUnit, Section
-
-
-class UnitFilterSerializer(serializers.Serializer[Any]):
-    group = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    # A field named like Field.parent: fine at run time, the metaclass moves it to .fields.
-    parent = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)  # type: ignore[assignment]
-    q = serializers.CharField(required=False, max_length=100)
+from inspections.selectors.filters import UnitFilter
 
 
 class UnitListView(ApiView):
@@ -31,19 +22,11 @@ class UnitListView(ApiView):
     serializer_class = UnitSerializer
 
     @extend_schema(
-        parameters=[UnitFilterSerializer],
+        parameters=filter_parameters(UnitFilter),
         responses={200: UnitSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        wanted = query_filters(request, UnitFilterSerializer)
-        units = OrgUnit.objects.all()
-        if "group" in wanted:
-            units = units.filter(group_id=wanted["group"])
-        if "parent" in wanted:
-            units = units.filter(parent_id=wanted["parent"])
-        if wanted.get("q"):
-            units = units.filter(Q(name__icontains=wanted["q"]) | Q(code__icontains=wanted["q"]))
-        page = self.paginate_queryset(units)
+        page = self.paginate_queryset(selectors.unit_list(query=request.query_params))
         return self.get_paginated_response(UnitSerializer(page, many=True).data)
 
 

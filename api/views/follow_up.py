@@ -10,27 +10,34 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.serializers.follow_up import (
-    ActionFilterSerializer,
     ActionNoteSerializer,
     ActionRespondSerializer,
     ActionSerializer,
     CommitmentCreateSerializer,
-    CommitmentFilterSerializer,
     CommitmentSerializer,
 )
-from api.views.base import ApiView, errors, get_visible, query_filters, read_upload
-from inspections import policies, services
+from api.views.base import (
+    ApiView,
+    errors,
+    filter_parameters,
+    get_visible,
+    read_upload,
+)
+from inspections import policies, selectors, services
 from inspections.models import ActionResponse, Commitment, CorrectiveAction
-from inspections.policies import actions_for, commitments_for
+from inspections.policies import actions_for
+from inspections.selectors.filters import ActionFilter, CommitmentFilter
+
+
+def with_responses(rows: QuerySet[CorrectiveAction]) -> QuerySet[CorrectiveAction]:
+    responses = ActionResponse.objects.order_by("created_at").prefetch_related("photos")
+    return rows.select_related("unit", "criterion", "inspection").prefetch_related(
+        Prefetch("responses", queryset=responses)
+    )
 
 
 def _actions(request: Request) -> QuerySet[CorrectiveAction]:
-    responses = ActionResponse.objects.order_by("created_at").prefetch_related("photos")
-    return (
-        actions_for(request.user)
-        .select_related("unit", "criterion", "inspection")
-        .prefetch_related(Prefetch("responses", queryset=responses))
-    )
+    return with_responses(actions_for(request.user))
 
 
 def _action_response(request: Request, pk: object) -> Response:
@@ -43,17 +50,12 @@ class ActionListView(ApiView):
     serializer_class = ActionSerializer
 
     @extend_schema(
-        parameters=[ActionFilterSerializer],
+        parameters=filter_parameters(ActionFilter),
         responses={200: ActionSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        wanted = query_filters(request, ActionFilterSerializer)
-        rows = _actions(request)
-        lookups = {"status": "status", "unit": "unit_id", "round": "inspection__round_id"}
-        for name, lookup in lookups.items():
-            if name in wanted:
-                rows = rows.filter(**{lookup: wanted[name]})
-        page = self.paginate_queryset(rows.order_by("due_on", "id"))
+        rows = selectors.action_list(user=request.user, query=request.query_params)
+        page = self.paginate_queryset(with_responses(rows))
         data = ActionSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 
@@ -126,17 +128,12 @@ class CommitmentListView(ApiView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        parameters=[CommitmentFilterSerializer],
+        parameters=filter_parameters(CommitmentFilter),
         responses={200: CommitmentSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        wanted = query_filters(request, CommitmentFilterSerializer)
-        rows = commitments_for(request.user).select_related("unit").prefetch_related("photos")
-        if "unit" in wanted:
-            rows = rows.filter(unit_id=wanted["unit"])
-        if "year" in wanted:
-            rows = rows.filter(year=wanted["year"])
-        page = self.paginate_queryset(rows.order_by("-year", "unit__sort_key", "id"))
+        rows = selectors.commitment_list(user=request.user, query=request.query_params)
+        page = self.paginate_queryset(rows)
         data = CommitmentSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 

@@ -15,16 +15,16 @@ from api.serializers.inspections import (
     AnswerWriteSerializer,
     InspectionCreateSerializer,
     InspectionDetailSerializer,
-    InspectionFilterSerializer,
     InspectionSerializer,
     ReturnSerializer,
     ReviseSerializer,
     ScoreSerializer,
 )
-from api.views.base import ApiView, errors, get_visible, query_filters
-from inspections import policies, services
+from api.views.base import ApiView, errors, filter_parameters, get_visible
+from inspections import policies, selectors, services
 from inspections.models import Answer, ClassificationLevel, EvidencePhoto, Inspection
 from inspections.policies import inspections_for
+from inspections.selectors.filters import InspectionFilter
 
 
 def detailed(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:
@@ -49,24 +49,12 @@ class InspectionListView(ApiView):
     serializer_class = InspectionSerializer
 
     @extend_schema(
-        parameters=[InspectionFilterSerializer],
+        parameters=filter_parameters(InspectionFilter),
         responses={200: InspectionSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        wanted = query_filters(request, InspectionFilterSerializer)
-        rows = inspections_for(request.user).select_related("unit", "inspector")
-        lookups = {
-            "round": "round_id",
-            "unit": "unit_id",
-            "group": "unit__group_id",
-            "inspector": "inspector_id",
-            "status": "state",
-            "kind": "kind",
-        }
-        for name, lookup in lookups.items():
-            if name in wanted:
-                rows = rows.filter(**{lookup: wanted[name]})
-        page = self.paginate_queryset(rows.order_by("-created_at", "id"))
+        rows = selectors.inspection_list(user=request.user, query=request.query_params)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(InspectionSerializer(page, many=True).data)
 
     @extend_schema(

@@ -16,20 +16,18 @@ from rest_framework.response import Response
 from api.renderers import RankingCSVRenderer, RankingXLSXRenderer
 from api.serializers.rounds import (
     AssignmentCreateSerializer,
-    AssignmentFilterSerializer,
     AssignmentSerializer,
     PublishedSerializer,
     PublishSerializer,
     RankingQuerySerializer,
     RankingSerializer,
     RoundCreateSerializer,
-    RoundFilterSerializer,
     RoundSerializer,
 )
-from api.views.base import ApiView, errors, get_visible, query_filters
+from api.views.base import ApiView, errors, filter_parameters, get_visible, query_filters
 from inspections import policies, selectors, services
 from inspections.models import Assignment, Round
-from inspections.policies import assignments_for
+from inspections.selectors.filters import AssignmentFilter, RoundFilter
 
 _FILE_RENDERERS: list[type[BaseRenderer]] = [RankingCSVRenderer, RankingXLSXRenderer]
 
@@ -39,15 +37,11 @@ class RoundListView(ApiView):
     serializer_class = RoundSerializer
 
     @extend_schema(
-        parameters=[RoundFilterSerializer],
+        parameters=filter_parameters(RoundFilter),
         responses={200: RoundSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        wanted = query_filters(request, RoundFilterSerializer)
-        rounds = Round.objects.all()
-        if "status" in wanted:
-            rounds = rounds.filter(status=wanted["status"])
-        page = self.paginate_queryset(rounds)
+        page = self.paginate_queryset(selectors.round_list(query=request.query_params))
         return self.get_paginated_response(RoundSerializer(page, many=True).data)
 
     @extend_schema(
@@ -166,16 +160,12 @@ class AssignmentListView(ApiView):
     serializer_class = AssignmentSerializer
 
     @extend_schema(
-        parameters=[AssignmentFilterSerializer],
+        parameters=filter_parameters(AssignmentFilter),
         responses={200: AssignmentSerializer(many=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        wanted = query_filters(request, AssignmentFilterSerializer)
-        rows = assignments_for(request.user).select_related("round", "unit", "inspector")
-        for name in ("round", "unit", "inspector"):
-            if name in wanted:
-                rows = rows.filter(**{f"{name}_id": wanted[name]})
-        page = self.paginate_queryset(rows.order_by("round_id", "unit__sort_key", "id"))
+        rows = selectors.assignment_list(user=request.user, query=request.query_params)
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
 
     @extend_schema(

@@ -5,6 +5,7 @@ Services write, selectors read; the web pages and the API call the same ones.
 
 from inspections.selectors.actions import (
     OPEN_ACTION_STATES,
+    action_list,
     open_actions,
     overdue_on,
     units_with_overdue_actions,
@@ -18,7 +19,9 @@ from inspections.selectors.checklist import (
     form_value,
     visible_inspection,
 )
+from inspections.selectors.commitments import commitment_list
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for, reused_evidence
+from inspections.selectors.inspections import inspection_list, review_queue
 from inspections.selectors.rankings import (
     GroupRanking,
     RankingRow,
@@ -30,9 +33,11 @@ from inspections.selectors.rounds import (
     NOT_STARTED,
     BoardRow,
     RoundProgress,
+    assignment_list,
     board_counts,
     class_distribution,
     progress_board,
+    round_list,
     rounds_progress,
     top_and_bottom,
 )
@@ -43,6 +48,7 @@ from inspections.selectors.units import (
     self_assessments,
     unit_history,
     unit_inspections,
+    unit_list,
 )
 
 __all__ = [
@@ -58,12 +64,16 @@ __all__ = [
     "RoundProgress",
     "SectionBlock",
     "Task",
+    "action_list",
+    "assignment_list",
     "board_counts",
     "build_checklist",
     "class_distribution",
     "class_names",
+    "commitment_list",
     "form_value",
     "history_chart",
+    "inspection_list",
     "latest_snapshot",
     "my_tasks",
     "offline_inspection_ids",
@@ -74,6 +84,8 @@ __all__ = [
     "ranking_for_round",
     "reuse_warnings_for",
     "reused_evidence",
+    "review_queue",
+    "round_list",
     "rounds_progress",
     "rules_for_version",
     "self_assessments",
@@ -81,6 +93,7 @@ __all__ = [
     "top_and_bottom",
     "unit_history",
     "unit_inspections",
+    "unit_list",
     "units_with_overdue_actions",
     "visible_inspection",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from inspections.models import CorrectiveAction, OrgUnit
 from inspections.policies import Viewer, actions_for
+from inspections.selectors.filters import ActionFilter, filtered
 
 OPEN_ACTION_STATES = (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED)
 
@@ -37,3 +39,10 @@ def units_with_overdue_actions() -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .order_by("-n", "unit__name")
     )
+
+
+def action_list(
+    *, user: Viewer, query: Mapping[str, Any] | None = None
+) -> QuerySet[CorrectiveAction]:
+    rows = actions_for(user).select_related("unit", "criterion", "inspection__round")
+    return filtered(ActionFilter, query, rows.order_by("due_on", "id"))

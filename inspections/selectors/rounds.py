@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from inspections.models import Assignment, Inspection, Round, UnitResult
+from inspections.policies import Viewer, assignments_for
+from inspections.selectors.filters import AssignmentFilter, RoundFilter, filtered
 
 NOT_STARTED = "not_started"
 
@@ -107,3 +111,15 @@ def top_and_bottom(round: Round, size: int = 5) -> tuple[list[UnitResult], list[
     top = list(scored.order_by("class_order", "-score")[:size])
     bottom = list(scored.order_by("-class_order", "score")[:size])
     return top, bottom
+
+
+def round_list(*, query: Mapping[str, Any] | None = None) -> QuerySet[Round]:
+    rows = Round.objects.select_related("version").order_by("-ends_on", "-id")
+    return filtered(RoundFilter, query, rows)
+
+
+def assignment_list(
+    *, user: Viewer, query: Mapping[str, Any] | None = None
+) -> QuerySet[Assignment]:
+    rows = assignments_for(user).select_related("round", "unit", "inspector")
+    return filtered(AssignmentFilter, query, rows.order_by("round_id", "unit__sort_key", "id"))

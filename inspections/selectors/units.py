@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 from inspections.models import Inspection, OrgUnit, Round, UnitResult
 from inspections.policies import Viewer, inspections_for
+from inspections.selectors.filters import UnitFilter, filtered
 
 
 @dataclass
@@ -60,3 +65,8 @@ def self_assessments(user: Viewer, unit: OrgUnit) -> list[Inspection]:
         .select_related("round")
         .order_by("-round__ends_on", "-created_at")
     )
+
+
+def unit_list(*, query: Mapping[str, Any] | None = None) -> QuerySet[OrgUnit]:
+    """The organisation tree, flat; every signed-in user may read the names of units."""
+    return filtered(UnitFilter, query, OrgUnit.objects.order_by("sort_key", "id"))
