@@ -147,7 +147,7 @@ class EvidencePhoto(models.Model):
     )
     original_deleted_at = models.DateTimeField(null=True, blank=True)
     # Difference hash (64 bits, hex) and its four 16-bit bands: a near copy shares a band
-    # within one bit, so reuse look-ups probe indexed columns (selectors.reused_evidence).
+    # within one bit, so reuse look-ups probe indexed columns (selectors.reuse_warnings_for).
     dhash = models.CharField(max_length=16, blank=True)
     dhash_band0 = models.IntegerField(null=True, blank=True, db_index=True)
     dhash_band1 = models.IntegerField(null=True, blank=True, db_index=True)

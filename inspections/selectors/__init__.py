@@ -20,7 +20,7 @@ from inspections.selectors.checklist import (
     visible_inspection,
 )
 from inspections.selectors.commitments import commitment_list
-from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for, reused_evidence
+from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
 from inspections.selectors.inspections import inspection_list, review_queue
 from inspections.selectors.rankings import (
     GroupRanking,
@@ -83,7 +83,6 @@ __all__ = [
     "ranking_compute",
     "ranking_for_round",
     "reuse_warnings_for",
-    "reused_evidence",
     "review_queue",
     "round_list",
     "rounds_progress",

@@ -29,13 +29,6 @@ class ReusedEvidence:
     same_file: bool
 
 
-def reused_evidence(photo: Any) -> list[ReusedEvidence]:
-    """Photos of other inspections that this photo repeats (same file or near copy)."""
-    if photo.inspection_id is None:
-        return []
-    return _reuse_matches([photo], exclude_inspection=photo.inspection_id)
-
-
 def reuse_warnings_for(inspection: Any) -> dict[Any, list[ReusedEvidence]]:
     """photo id → its matches in other inspections, for every photo of `inspection`.
     Two queries whatever the number of photos."""

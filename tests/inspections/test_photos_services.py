@@ -183,8 +183,9 @@ def test_reuse_is_found_for_the_same_file_and_for_a_resized_copy_in_another_insp
         (first.pk, True),
         (again.pk, False),
     }
-    assert {w.other_inspection_id for w in selectors.reused_evidence(first)} == {other.pk}
-    assert {w.other_photo_id for w in selectors.reused_evidence(first)} == {copy.pk, same.pk}
+    from_first = selectors.reuse_warnings_for(first.inspection)[first.pk]
+    assert {w.other_inspection_id for w in from_first} == {other.pk}
+    assert {w.other_photo_id for w in from_first} == {copy.pk, same.pk}
 
 
 def test_flat_pictures_are_compared_by_file_only(
@@ -200,4 +201,4 @@ def test_flat_pictures_are_compared_by_file_only(
     grey, _ = services.photo_attach(
         by=cast.inspector, inspection=other, data=encode(Image.new("RGB", (64, 48), "grey"), "JPEG")
     )
-    assert selectors.reused_evidence(grey) == []
+    assert grey.pk not in selectors.reuse_warnings_for(other)
