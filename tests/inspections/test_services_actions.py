@@ -170,3 +170,19 @@ def test_a_revision_that_fails_a_star_item_opens_an_action(approved, cast):
     opened = approved.actions.get(criterion__code="C1")
     assert opened.status == Status.OPEN
     assert opened.reason == CorrectiveAction.Reason.CRITICAL_FAILED
+
+
+def test_an_open_action_is_overdue_the_day_after_it_was_due(approved):
+    from inspections.selectors import open_actions, overdue_on, units_with_overdue_actions
+
+    action = CorrectiveAction.objects.filter(inspection=approved).first()
+    assert action is not None
+    assert not overdue_on(action, action.due_on)
+    assert overdue_on(action, action.due_on + datetime.timedelta(days=1))
+    assert units_with_overdue_actions() == []  # due in 14 days: nothing late today
+    CorrectiveAction.objects.filter(pk=action.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    late = units_with_overdue_actions()
+    assert [(row["unit__code"], row["n"]) for row in late] == [(action.unit.code, 1)]
+    assert action in open_actions(approved.inspector, action.unit)
