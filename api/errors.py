@@ -8,26 +8,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from inspections.errors import DomainError, Problem
-
-_STATUS_BY_PROBLEM = {
-    Problem.INVALID: status.HTTP_400_BAD_REQUEST,
-    Problem.FORBIDDEN: status.HTTP_403_FORBIDDEN,
-    Problem.NOT_FOUND: status.HTTP_404_NOT_FOUND,
-    Problem.WRONG_STATE: status.HTTP_409_CONFLICT,
-}
-# Upload refusals carry their own statuses whatever their problem says.
-_STATUS_BY_CODE = {
-    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-    "too_many_pixels": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-    "decompression_bomb": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-    "unsupported": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-}
-
+from inspections.errors import DomainError, http_status
 
 # The body of every error response ("errors" cannot be a declared field: Serializer.errors).
 ErrorSerializer = inline_serializer(
@@ -48,9 +33,8 @@ def error_body(
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        status_code = _STATUS_BY_CODE.get(exc.code) or _STATUS_BY_PROBLEM[exc.problem]
         fields = {str(k): [str(m) for m in v] for k, v in exc.fields.items()}
-        return Response(error_body(exc.message, exc.code, fields), status=status_code)
+        return Response(error_body(exc.message, exc.code, fields), status=http_status(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Không tìm thấy."))
     elif isinstance(exc, DjangoPermissionDenied):

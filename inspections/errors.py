@@ -1,8 +1,13 @@
-"""The one error type of the domain; the API and the web pages map it to HTTP once."""
+"""The one error type of the domain, and the one table that turns it into an HTTP status.
+
+The API's exception handler (api/errors.py) and the web's middleware (web/middleware.py)
+both read `http_status`; no door keeps its own mapping.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from http import HTTPStatus
 
 from django.utils.functional import Promise
 
@@ -12,6 +17,21 @@ class Problem(StrEnum):
     FORBIDDEN = "forbidden"  # 403: this user may not do this
     NOT_FOUND = "not_found"  # 404: no such thing, or not yours to know about
     WRONG_STATE = "wrong_state"  # 409: not allowed in the current state
+
+
+STATUS_BY_PROBLEM: dict[Problem, HTTPStatus] = {
+    Problem.INVALID: HTTPStatus.BAD_REQUEST,
+    Problem.FORBIDDEN: HTTPStatus.FORBIDDEN,
+    Problem.NOT_FOUND: HTTPStatus.NOT_FOUND,
+    Problem.WRONG_STATE: HTTPStatus.CONFLICT,
+}
+# Upload refusals carry their own statuses whatever their problem says.
+STATUS_BY_CODE: dict[str, HTTPStatus] = {
+    "too_large": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    "too_many_pixels": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    "decompression_bomb": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    "unsupported": HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+}
 
 
 class DomainError(Exception):
@@ -40,3 +60,20 @@ class DomainError(Exception):
             return self.message
         details = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.fields.items())
         return f"{self.message} ({details})"
+
+
+class InspectionExists(DomainError):
+    """This person already has an inspection of this unit in this round: the doors offer it."""
+
+    def __init__(self, message: str | Promise, *, existing: str) -> None:
+        super().__init__(
+            message,
+            problem=Problem.WRONG_STATE,
+            fields={"unit": [existing]},
+            code="inspection_exists",
+        )
+        self.existing = existing
+
+
+def http_status(error: DomainError) -> HTTPStatus:
+    return STATUS_BY_CODE.get(error.code) or STATUS_BY_PROBLEM[error.problem]

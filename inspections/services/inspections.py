@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import policies, scoring
-from inspections.errors import DomainError, Problem
+from inspections.errors import DomainError, InspectionExists, Problem
 from inspections.models import (
     Answer,
     Assignment,
@@ -58,11 +58,8 @@ def inspection_create(
     if live is not None and id is not None and live.pk == id:
         return live, False  # a concurrent create with this id committed since the check above
     if live is not None:
-        raise DomainError(
-            _("Đã có phiếu của bạn cho đơn vị này trong đợt này."),
-            problem=Problem.WRONG_STATE,
-            fields={"unit": [str(live.pk)]},
-            code="inspection_exists",
+        raise InspectionExists(
+            _("Đã có phiếu của bạn cho đơn vị này trong đợt này."), existing=str(live.pk)
         )
     parent = unit.parent
     inspection = Inspection(
