@@ -21,7 +21,7 @@ from inspections.errors import DomainError
 from inspections.models import AnswerType, Criterion, EvidencePhoto, Inspection
 from inspections.photos import max_bytes
 from inspections.selectors import Checklist, CriterionRow, build_checklist, visible_inspection
-from web.errors import http_status, message_of
+from web.errors import form_refusal, message_of
 
 
 def _to_place(inspection: Inspection, code: str) -> HttpResponseRedirect:
@@ -105,6 +105,7 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
                 criterion_code=code,
             )
     except DomainError as error:
+        status = form_refusal(error)
         page = build_checklist(inspection)
         row = page.row(code)
         if row is not None:  # the posted values, shown again beside the error
@@ -112,7 +113,7 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
             row.error = message_of(error)
             if files and "file" in error.fields:
                 row.error += " " + _("Hãy chọn lại ảnh.")
-        return _render_checklist(request, page, status=http_status(error))
+        return _render_checklist(request, page, status=status)
     return _to_place(inspection, code)
 
 
@@ -131,6 +132,7 @@ def photo_delete(request: HttpRequest, pk: Any, photo_id: Any) -> HttpResponse:
     try:
         services.photo_remove(by=policies.acting(request.user), photo=photo)
     except DomainError as error:
+        form_refusal(error)
         messages.error(request, message_of(error))
     return _to_place(inspection, code)
 
@@ -147,7 +149,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             services.inspection_submit(by=policies.acting(request.user), inspection=inspection)
         except DomainError as refused:
-            status, error = http_status(refused), refused.message
+            status, error = form_refusal(refused), refused.message
         else:
             messages.success(request, _("Đã nộp phiếu."))
             return redirect("result", pk=inspection.pk)

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -15,16 +15,15 @@ from django.utils.translation import gettext as _
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.models import EvidencePhoto
-from web.errors import http_status, message_of
+from web.errors import form_refusal, message_of
 
 
 @login_required
 def commitments(request: HttpRequest) -> HttpResponse:
     query = {"year": request.GET.get("nam") or str(timezone.localdate().year)}
-    try:  # the year is checked by the commitments' own filter, as in the API
-        of_year = selectors.commitment_list(user=request.user, query=query)
-    except DomainError as refused:
-        return HttpResponseBadRequest(message_of(refused))
+    # The year is checked by the commitments' own filter, as in the API; a bad one is
+    # refused there, and the middleware shows its 400 page.
+    of_year = selectors.commitment_list(user=request.user, query=query)
     year = int(query["year"])
     status, error = 200, ""
     if request.method == "POST":
@@ -72,5 +71,5 @@ def _record(request: HttpRequest, year: int) -> tuple[int, str]:
             data=scan.read(),
         )
     except DomainError as refused:
-        return http_status(refused), message_of(refused)
+        return form_refusal(refused), message_of(refused)
     return 302, ""

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors, services
-from inspections.errors import DomainError
+from inspections.errors import DomainError, InspectionExists
 from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
 from inspections.policies import Viewer
 from inspections.selectors import build_checklist
-from web.errors import http_status, message_of
+from web.errors import form_refusal, message_of
 
 
 def visible_unit(user: Viewer, code: str) -> OrgUnit:
@@ -96,11 +96,12 @@ def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             files=files,
         )
     except DomainError as refused:
+        status = form_refusal(refused)
         context = _unit_context(request, unit)
         context.update(
             action_error=message_of(refused), error_action=pk, note=request.POST.get("note", "")
         )
-        return render(request, "web/office/unit.html", context, status=http_status(refused))
+        return render(request, "web/office/unit.html", context, status=status)
     messages.success(request, _("Đã gửi báo cáo khắc phục."))
     return redirect("unit", code=unit.code)
 
@@ -126,11 +127,11 @@ def self_start(request: HttpRequest, code: str) -> HttpResponse:
             kind=Inspection.Kind.SELF,
             id=client_id,
         )
+    except InspectionExists as exists:
+        return redirect("checklist", pk=exists.existing)
     except DomainError as refused:
-        existing = refused.fields.get("unit", [])
-        if refused.code == "inspection_exists" and existing:
-            return redirect("checklist", pk=existing[0])
+        status = form_refusal(refused)
         context = _unit_context(request, unit)
         context["self_error"] = message_of(refused)
-        return render(request, "web/office/unit.html", context, status=http_status(refused))
+        return render(request, "web/office/unit.html", context, status=status)
     return redirect("checklist", pk=inspection.pk)

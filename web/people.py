@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections import policies
-from inspections.errors import DomainError, Problem
+from inspections.errors import DomainError
 from inspections.imports import template_workbook
 from inspections.models import OrgUnit
 from inspections.policies import Viewer
 from inspections.services.units import directory_import, directory_preview, unit_retire
-from web.errors import http_status, message_of
+from web.errors import form_refusal
 from web.rounds import add_domain_errors
 
 
@@ -85,11 +85,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 return redirect("people-import")
             context["plan"] = directory_preview(by=policies.acting(request.user), data=data)
         except DomainError as refused:
-            if refused.problem == Problem.FORBIDDEN:
-                raise PermissionDenied(refused.message) from refused
+            status = form_refusal(refused)
             context["error"] = refused.message
             context["problems"] = refused.fields
-            status = http_status(refused)
     return render(request, "web/people/import.html", context, status=status)
 
 
@@ -102,10 +100,8 @@ def retire(request: HttpRequest) -> HttpResponse:
         try:
             unit_retire(by=policies.acting(request.user), **form.cleaned_data)
         except DomainError as refused:
+            status = form_refusal(refused)
             add_domain_errors(form, refused)
-            status = http_status(refused)
-            if refused.problem == Problem.WRONG_STATE:
-                form.add_error(None, message_of(refused))
         else:
             messages.success(request, _("Đã ghi nhận việc sáp nhập đơn vị."))
             return redirect("people-import")

@@ -6,27 +6,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors, services
-from inspections.errors import DomainError, Problem
+from inspections.errors import DomainError
 from inspections.models import AnswerType, Inspection
 from inspections.selectors import build_checklist, visible_inspection
-from web.errors import http_status, message_of
+from web.errors import form_refusal, message_of
 from web.rounds import refuse_leader, require_reader
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
-    try:
-        rows = selectors.review_queue(user=request.user, query=request.GET)
-    except DomainError as refused:
-        return HttpResponseBadRequest(message_of(refused))
+    # A bad filter is refused by the selector; the middleware shows its 400 page.
+    rows = selectors.review_queue(user=request.user, query=request.GET)
     return render(request, "web/rounds/queue.html", {"inspections": rows})
 
 
@@ -58,13 +55,12 @@ def inspection_page(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, inspection: Inspection, error: DomainError) -> HttpResponse:
-    if error.problem == Problem.FORBIDDEN:
-        raise PermissionDenied(error.message) from error
+    status = form_refusal(error)
     inspection.refresh_from_db()
     return _page(
         request,
         inspection,
-        status=http_status(error),
+        status=status,
         error=message_of(error),
         field_errors=error.fields,
     )

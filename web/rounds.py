@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from inspections.errors import DomainError
 from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round
 from inspections.policies import Viewer
-from web.errors import http_status, message_of
+from web.errors import form_refusal, message_of
 
 
 def require_reader(user: Viewer) -> None:
@@ -98,8 +98,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
             try:
                 made = services.round_create(by=policies.acting(request.user), **form.cleaned_data)
             except DomainError as refused:
+                status = form_refusal(refused)
                 add_domain_errors(form, refused)
-                status = http_status(refused)
             else:
                 messages.success(request, _("Đã tạo đợt kiểm tra."))
                 return redirect("round", pk=made.pk)
@@ -160,12 +160,11 @@ def round_transition(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             service(round=round_, by=policies.acting(request.user))
             done = str(text)
         else:
-            return HttpResponse(status=404)
+            raise Http404(_("Không có thao tác này."))
     except DomainError as refused:
-        if refused.problem == "forbidden":
-            raise PermissionDenied(refused.message) from refused
+        status = form_refusal(refused)
         messages.error(request, message_of(refused))
-        return _detail(request, round_, status=http_status(refused))
+        return _detail(request, round_, status=status)
     messages.success(request, done)
     return redirect("round", pk=round_.pk)
 
@@ -184,8 +183,9 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
             by=policies.acting(request.user), round=round_, **form.cleaned_data
         )
     except DomainError as refused:
+        status = form_refusal(refused)
         add_domain_errors(form, refused)
-        return _detail(request, round_, assign_form=form, status=http_status(refused))
+        return _detail(request, round_, assign_form=form, status=status)
     messages.success(request, _("Đã phân công %(n)s đơn vị.") % {"n": len(made)})
     return redirect("round", pk=round_.pk)
 

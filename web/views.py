@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import policies, services
-from inspections.errors import DomainError
+from inspections.errors import DomainError, InspectionExists
 from inspections.models import Assignment
 from inspections.selectors import my_tasks
-from web.errors import http_status
+from web.errors import form_refusal
 
 
 @login_required
@@ -50,16 +50,15 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
             unit=assignment.unit,
             id=client_id,
         )
+    except InspectionExists as exists:
+        return redirect("checklist", pk=exists.existing)
     except DomainError as error:
-        existing = error.fields.get("unit", [])
-        if error.code == "inspection_exists" and existing:
-            return redirect("checklist", pk=existing[0])
+        status = form_refusal(error)
         messages.error(request, error.message)
-        response = render(
+        return render(
             request,
             "web/my_work.html",
             {"tasks": my_tasks(request.user), "late_count": 0},
+            status=status,
         )
-        response.status_code = http_status(error)
-        return response
     return redirect("checklist", pk=inspection.pk)

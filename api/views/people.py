@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import ErrorSerializer, error_body
+from api.errors import ErrorSerializer
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
 from inspections import policies
@@ -43,8 +43,14 @@ class MeSerializer(UserBriefSerializer):
 
 
 class LoginLockedOut(exceptions.APIException):
+    """429 with Retry-After (DRF's handler reads `wait`); web sign-ins get web/lockout.py's page."""
+
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "locked_out"
+
+    def __init__(self) -> None:
+        super().__init__(lockout_message())
+        self.wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
 def lockout_message() -> str:
@@ -52,19 +58,6 @@ def lockout_message() -> str:
     return _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.") % {
         "minutes": minutes
     }
-
-
-def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
-) -> HttpResponse:
-    """Axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): JSON for the API."""
-    response: HttpResponse
-    if request.path.startswith("/api/"):
-        response = JsonResponse(error_body(lockout_message(), "locked_out"), status=429)
-    else:
-        response = HttpResponse(lockout_message(), status=429, content_type="text/plain")
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    return response
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -108,7 +101,7 @@ class TokenView(ApiView):
         )
         # Axes (the first backend) flags the request once this username and address are locked.
         if getattr(request._request, "axes_locked_out", False):
-            raise LoginLockedOut(lockout_message())
+            raise LoginLockedOut()
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"password": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}

@@ -1,0 +1,51 @@
+"""The page of a sign-in locked by django-axes (AXES_LOCKOUT_CALLABLE): when it ends, a way back."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from web.errors import HTML
+
+
+def lockout_ends_at(request: HttpRequest, credentials: Any = None) -> datetime.datetime:
+    """The last failure counted against this sign-in, plus the cool-off. Axes does not count
+    attempts made while locked, so retrying does not push the end further away."""
+    now = timezone.now()
+    cool_off = get_cool_off(request) or datetime.timedelta(0)
+    handler = AxesProxyHandler.get_implementation()
+    attempts = getattr(handler, "get_user_attempts", None)  # the database handler's
+    if attempts is None:
+        return now + cool_off
+    latest = (
+        qs.aggregate(last=Max("attempt_time"))["last"] for qs in attempts(request, credentials)
+    )
+    found = [when for when in latest if when is not None]
+    return (max(found) if found else now) + cool_off
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """The API's token endpoint answers its own lockout (JSON 429, Retry-After); keep it.
+    Every other sign-in form gets the page."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    ends_at = lockout_ends_at(request, credentials)
+    seconds = max(0, math.ceil((ends_at - timezone.now()).total_seconds()))
+    context = {
+        "ends_at": ends_at,
+        "minutes": max(1, math.ceil(seconds / 60)),
+        "back": request.get_full_path(),
+    }
+    response = render(request, "errors/lockout.html", context, status=429, content_type=HTML)
+    response["Retry-After"] = str(seconds)
+    return response
