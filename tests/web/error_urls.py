@@ -1,9 +1,10 @@
-"""The site's URLs plus three views that fail on purpose, for the error page tests."""
+"""The site's URLs plus four views that fail on purpose, for the error page tests."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
@@ -23,6 +24,10 @@ def crash_with_reference(request: HttpRequest) -> HttpResponse:
     raise RuntimeError(SECRET)
 
 
+def bad_request(request: HttpRequest) -> HttpResponse:
+    raise BadRequest("Tham số “trang” không hợp lệ.")
+
+
 def refuse(request: HttpRequest, problem: str, code: str) -> HttpResponse:
     """A refusal that no view catches, as a service raises it."""
     raise DomainError("Lý do từ dịch vụ: không được.", problem=Problem(problem), code=code)
@@ -35,6 +40,7 @@ def broken_context_processor(request: HttpRequest) -> dict[str, Any]:
 urlpatterns = [
     path("loi/", crash),
     path("loi-co-ma/", crash_with_reference),
+    path("yeu-cau-sai/", bad_request),
     path("tu-choi/<str:problem>/<str:code>/", refuse),
     *site,
 ]

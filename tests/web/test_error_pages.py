@@ -119,11 +119,27 @@ def test_a_403_page_shows_the_reason_the_service_gave(
 
 
 @pytest.mark.parametrize(
-    ("language", "reason"), [("vi", "Năm không hợp lệ."), ("en", "Invalid year.")]
+    ("language", "reason"), [("vi", "Bộ lọc không hợp lệ."), ("en", "Invalid filter.")]
 )
-def test_a_bad_request_is_a_400_page_with_its_reason(cast: Any, language: str, reason: str) -> None:
+def test_a_bad_request_is_a_400_page_with_the_selectors_reason(
+    cast: Any, language: str, reason: str
+) -> None:
     response = reader(language, cast.ward_office).get(reverse("commitments") + "?nam=abc")
     assert reason in error_page(response, 400, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_bad_request_raised_by_a_view_is_a_400_page_with_its_reason(
+    db: Any, language: str
+) -> None:
+    html = error_page(reader(language).get("/yeu-cau-sai/"), 400, language)
+    assert "Tham số “trang” không hợp lệ." in html
+
+
+def test_a_forged_host_is_a_400_page_that_does_not_echo_it(db: Any) -> None:
+    response = Client(HTTP_HOST="ke-gian.example").get("/dang-nhap/")
+    html = error_page(response, 400, "vi")
+    assert "ke-gian.example" not in html
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
