@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -162,6 +164,7 @@ def process_upload(data: bytes, *, allow_pdf: bool = True) -> ProcessedUpload:
     digest = hashlib.sha256(data).hexdigest()
     if kind == "PDF":
         return _process_pdf(data, digest, allow_pdf=allow_pdf)
+    check_integrity(data, kind)  # the structure first: cheap, and its message is exact
     image = _open(data, kind)
     width, height = image.size
     if width * height > max_pixels():
@@ -190,6 +193,86 @@ def process_upload(data: bytes, *, allow_pdf: bool = True) -> ProcessedUpload:
         longitude=longitude,
         dhash=difference_hash(thumb_image),
     )
+
+
+def check_integrity(data: bytes, kind: str) -> None:
+    """PNG chunks must carry their CRC up to IEND; a JPEG must reach its end marker.
+
+    Pillow forgives both (it skips the CRC of the pixel data, stops without IEND, and takes a
+    truncated JPEG as soon as `ImageFile.LOAD_TRUNCATED_IMAGES` is set anywhere), so we walk
+    the structure ourselves; it costs one pass over the bytes, in C.
+    """
+    if kind == "PNG":
+        broken = _png_broken_chunk(data)
+        if broken == "":
+            raise _refuse(
+                _("Tệp PNG bị hỏng hoặc bị cắt cụt: thiếu khối kết thúc IEND."),
+                Problem.INVALID,
+                "corrupt",
+            )
+        if broken is not None:
+            raise _refuse(
+                _("Tệp PNG bị hỏng: mã kiểm tra CRC của khối %(chunk)s không khớp.")
+                % {"chunk": broken},
+                Problem.INVALID,
+                "corrupt",
+            )
+    elif kind == "JPEG" and not _jpeg_reaches_end(data):
+        raise _refuse(
+            _("Tệp JPEG bị hỏng hoặc bị cắt cụt: không có dấu kết thúc ảnh (EOI)."),
+            Problem.INVALID,
+            "corrupt",
+        )
+
+
+def _png_broken_chunk(data: bytes) -> str | None:
+    """None when every chunk's CRC holds up to IEND; the name of the first chunk whose CRC
+    fails; "" when the file ends (or breaks off) before IEND. Bytes after IEND are ignored."""
+    view, pos, end = memoryview(data), 8, len(data)
+    while pos + 12 <= end:
+        length = int.from_bytes(view[pos : pos + 4], "big")
+        body_end = pos + 8 + length
+        if body_end + 4 > end:
+            return ""
+        kind = bytes(view[pos + 4 : pos + 8])
+        if zlib.crc32(view[pos + 4 : body_end]) != int.from_bytes(view[body_end : body_end + 4]):
+            return kind.decode("latin-1")
+        if kind == b"IEND":
+            return None
+        pos = body_end + 4
+    return ""
+
+
+# In entropy-coded data 0xFF is followed by 0x00 (stuffing), a restart marker or more 0xFF
+# (fill): anything else is the next marker.
+_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def _jpeg_reaches_end(data: bytes) -> bool:
+    """Whether the first image's segments lead to its EOI marker. Segments are skipped by
+    their length, so an EXIF thumbnail's own EOI does not count; what follows the EOI (a
+    phone maker's trailer, MPO's second picture) is allowed."""
+    pos, end = 2, len(data)
+    while True:
+        pos = data.find(b"\xff", pos)  # libjpeg skips stray bytes before a marker too
+        while 0 <= pos < end and data[pos] == 0xFF:
+            pos += 1
+        if pos < 0 or pos >= end:
+            return False
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:
+            return True
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            continue  # markers without a length
+        if pos + 2 > end:
+            return False
+        pos += int.from_bytes(data[pos : pos + 2], "big")
+        if marker == 0xDA:  # start of scan: the coded data runs up to the next marker
+            found = _NEXT_MARKER.search(data, pos)
+            if found is None:
+                return False
+            pos = found.start()
 
 
 def _process_pdf(data: bytes, digest: str, *, allow_pdf: bool) -> ProcessedUpload:

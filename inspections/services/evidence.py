@@ -53,7 +53,9 @@ def photo_attach(
             return _same_or_conflict(existing, inspection, criterion_code), False
     with transaction.atomic():
         locked = lock_editable(inspection, by)
-        criterion = criterion_of(locked, criterion_code) if criterion_code else None
+        criterion = (
+            criterion_of(locked, criterion_code, field="criterion") if criterion_code else None
+        )
     allow_pdf = criterion is None or criterion.evidence == EvidenceKind.DOCUMENT
     upload = process_upload(data, allow_pdf=allow_pdf)
     try:

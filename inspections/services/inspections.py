@@ -146,17 +146,19 @@ def lock_editable(inspection: Inspection, by: Actor) -> Inspection:
     return locked
 
 
-def criterion_of(inspection: Inspection, code: str) -> Criterion:
+def criterion_of(inspection: Inspection, code: str, *, field: str | None = None) -> Criterion:
+    """The criterion of the inspection's model with this code. An unknown code is a 404 when
+    it came in the address, and a 400 naming the `field` when it came in the body."""
     criterion = (
         Criterion.objects.filter(version_id=inspection.round.version_id, code=code)
         .select_related("section")
         .first()
     )
     if criterion is None:
-        raise DomainError(
-            _("Không có tiêu chí “%(code)s” trong mô hình của đợt này.") % {"code": code},
-            problem=Problem.NOT_FOUND,
-        )
+        message = _("Không có tiêu chí “%(code)s” trong mô hình của đợt này.") % {"code": code}
+        if field is not None:
+            raise DomainError(message, fields={field: [message]}, code="unknown_criterion")
+        raise DomainError(message, problem=Problem.NOT_FOUND)
     return criterion
 
 
@@ -397,7 +399,7 @@ def inspection_revise(
         created_by=by,
     )
     for code, change in answers.items():
-        criterion = criterion_of(inspection, code)
+        criterion = criterion_of(inspection, code, field=f"answers.{code}")
         value = change.get("value", _UNSET)
         if value is _UNSET:  # a change of note or flag alone keeps the value
             current = inspection.answers.filter(criterion=criterion).first()

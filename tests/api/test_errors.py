@@ -185,6 +185,21 @@ def test_an_approved_answer_in_revise_with_a_wrong_value_names_the_criterion(
     assert "answers.A1.value" in body(response)["errors"]
 
 
+def test_an_unknown_criterion_in_a_revise_body_is_a_400_naming_it(
+    make_inspection: Any, cast: Any
+) -> None:
+    inspection = make_inspection(state="approved")
+    response = client_for(cast.internal_affairs).post(
+        f"/api/v1/inspections/{inspection.pk}/revise/",
+        {"reason": "Sửa", "answers": {"Z99": {"value": 1}}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(body(response)["errors"]) == ["answers.Z99"]
+    inspection.refresh_from_db()
+    assert inspection.revision == 1
+
+
 def test_throttling_answers_429_with_retry_after(
     cast: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -99,6 +99,9 @@ REFUSALS = [
     ("56 megapixels", "anh.png", 413),
     ("pixel bomb", "anh.png", 413),
     ("text chunk bomb", "anh.png", 413),
+    ("png with a bad pixel-data crc", "anh.png", 400),
+    ("png without iend", "anh.png", 400),
+    ("jpeg without its end marker", "anh.jpg", 400),
 ]
 
 
@@ -260,3 +263,18 @@ def test_a_purged_original_is_gone_and_its_copies_stay(
     client = client_for(cast.internal_affairs)
     assert client.get(f"/api/v1/photos/{photo.pk}/original/").status_code == 404
     assert client.get(f"/api/v1/photos/{photo.pk}/display/").status_code == 200
+
+
+def test_an_unknown_criterion_in_the_upload_is_a_400_naming_the_field(
+    make_inspection: Any, cast: Any
+) -> None:
+    inspection = make_inspection()
+    response = client_for(cast.inspector).post(
+        f"/api/v1/inspections/{inspection.pk}/photos/",
+        _upload(jpeg_bytes(), criterion="Z99"),
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert list(body(response)["errors"]) == ["criterion"]
+    assert "Z99" in body(response)["errors"]["criterion"][0]
+    assert inspection.photos.count() == 0 and not default_storage.exists("evidence")

@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from PIL import Image, ImageOps, PngImagePlugin
+from PIL import Image, ImageFile, ImageOps, PngImagePlugin
 
-from inspections.errors import DomainError
+from inspections.errors import DomainError, Problem
 from inspections.photos import process_upload
 
 RED, BLUE = (230, 20, 20), (20, 40, 220)
@@ -101,6 +101,30 @@ def text_bomb_png() -> bytes:
     return encode(Image.new("RGB", (8, 8)), "PNG", pnginfo=info)
 
 
+def png_with_bad_crc(kind: bytes) -> bytes:
+    """A PNG (with a text chunk) whose first `kind` chunk has one bit of its CRC flipped."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("note", "anh minh chung")
+    data = bytearray(encode(photo_like(), "PNG", pnginfo=info))
+    pos = 8
+    while data[pos + 4 : pos + 8] != kind:
+        pos += 12 + struct.unpack(">I", data[pos : pos + 4])[0]
+    crc_at = pos + 8 + struct.unpack(">I", data[pos : pos + 4])[0]
+    data[crc_at] ^= 0x01
+    return bytes(data)
+
+
+def jpeg_with_thumbnail(*, cut: int = 0) -> bytes:
+    """A JPEG carrying a whole small JPEG (with its own end marker) in its EXIF block, as
+    cameras do; `cut` bytes are then taken off its end."""
+    thumbnail = encode(photo_like((32, 24)), "JPEG")
+    exif = b"Exif\x00\x00" + thumbnail
+    segment = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    main = encode(photo_like((320, 240)), "JPEG")
+    data = main[:2] + segment + main[2:]
+    return data[: len(data) - cut]
+
+
 @functools.cache
 def bad_inputs() -> dict[str, tuple[bytes, str, str]]:
     """name → (bytes, the refusal's code, a phrase its message must hold)."""
@@ -122,7 +146,40 @@ def bad_inputs() -> dict[str, tuple[bytes, str, str]]:
         "pixel bomb": (png_header_only(100_000, 100_000), "decompression_bomb", "bom"),
         "text chunk bomb": (text_bomb_png(), "decompression_bomb", "bom"),
         "truncated pdf": (PDF[:30], "corrupt", "PDF"),
+        "png with a bad pixel-data crc": (png_with_bad_crc(b"IDAT"), "corrupt", "CRC"),
+        "png with a bad text-chunk crc": (png_with_bad_crc(b"tEXt"), "corrupt", "CRC"),
+        "png without iend": (encode(photo_like(), "PNG")[:-12], "corrupt", "IEND"),
+        "jpeg without its end marker": (jpeg[:-2], "corrupt", "EOI"),
+        "truncated jpeg after a whole thumbnail": (jpeg_with_thumbnail(cut=200), "corrupt", "EOI"),
     }
+
+
+INTEGRITY = [
+    "png with a bad pixel-data crc",
+    "png with a bad text-chunk crc",
+    "png without iend",
+    "jpeg without its end marker",
+    "truncated jpeg after a whole thumbnail",
+]
+
+
+@pytest.mark.parametrize("name", INTEGRITY)
+def test_integrity_is_checked_even_when_pillow_is_told_to_forgive(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data, code, phrase = bad_inputs()[name]
+    with pytest.raises(DomainError) as refused:
+        process_upload(data)
+    assert (refused.value.code, refused.value.problem) == (code, Problem.INVALID)
+    assert phrase in refused.value.fields["file"][0]
+
+
+def test_it_accepts_bytes_after_the_end_marker_and_an_exif_thumbnail() -> None:
+    jpeg = jpeg_with_thumbnail()
+    # Some phones append their own trailer after the picture's end marker.
+    upload = process_upload(jpeg + b"SEFH" + b"\x00" * 64)
+    assert (upload.width, upload.height) == (320, 240)
 
 
 @pytest.mark.parametrize("name", list(bad_inputs()))
