@@ -142,9 +142,14 @@ def may_inspect(user: Viewer) -> bool:
     return has_role(user, RoleKind.INSPECTOR)
 
 
+def is_inspector_of(user: Viewer, inspection: Inspection) -> bool:
+    """Who changes an inspection, whatever its state (a replayed upload is asked this too)."""
+    return user is not None and inspection.inspector_id == user.pk
+
+
 def may_edit_inspection(user: Viewer, inspection: Inspection) -> bool:
     """Only a draft or a returned inspection, and only by its own inspector."""
-    return inspection.is_editable and user is not None and inspection.inspector_id == user.pk
+    return inspection.is_editable and is_inspector_of(user, inspection)
 
 
 def may_assess_self(user: Viewer, unit: OrgUnit) -> bool:

@@ -65,7 +65,8 @@ class InspectionListView(ApiView):
             **errors(400, 401, 403, 409),
         },
         description="The same client `id` again returns the same inspection with 200; "
-        "the same `id` with other values is a 409.",
+        "the same `id` with other values is a 409. A replay is checked like a first create: "
+        "a user who may not create this inspection gets the same 403.",
     )
     def post(self, request: Request) -> Response:
         body = InspectionCreateSerializer(data=request.data)

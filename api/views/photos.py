@@ -75,7 +75,9 @@ class PhotoUploadView(ApiView):
             200: PhotoSerializer,
             **errors(400, 401, 403, 404, 409, 413, 415),
         },
-        description="The same client `id` again returns the same photo with 200.",
+        description="The same client `id` again returns the same photo with 200, to the "
+        "inspection's inspector only: anyone else gets the 403 a first upload would get. An "
+        "unknown `criterion` is a 400 on that field.",
     )
     def post(self, request: Request, pk: str) -> Response:
         inspection = visible_inspection(request, pk)

@@ -34,7 +34,7 @@ from inspections.photos import (
 from inspections.policies import Actor
 from inspections.services.actions import action_respond
 from inspections.services.audit import record_event
-from inspections.services.inspections import criterion_of, lock_editable
+from inspections.services.inspections import criterion_of, lock_editable, require_editor
 
 
 def photo_attach(
@@ -46,10 +46,13 @@ def photo_attach(
     caption: str = "",
     id: uuid.UUID | None = None,
 ) -> tuple[EvidencePhoto, bool]:
-    """Add a photo (or a scanned document) to an inspection; the same client id is a no-op."""
+    """Add a photo (or a scanned document) to an inspection; the same client id is a no-op
+    for a user who may still add it (a replay is refused exactly as a first upload would be,
+    but a state that moved on since, e.g. a submit, does not turn a retry into an error)."""
     if id is not None:
         existing = EvidencePhoto.objects.filter(pk=id).select_related("criterion").first()
         if existing is not None:
+            require_editor(inspection, by)
             return _same_or_conflict(existing, inspection, criterion_code), False
     with transaction.atomic():
         locked = lock_editable(inspection, by)

@@ -46,14 +46,16 @@ def inspection_create(
     kind: str = Inspection.Kind.OFFICIAL,
     id: uuid.UUID | None = None,
 ) -> tuple[Inspection, bool]:
-    """Start an inspection. The same client id again returns the same one (created=False)."""
+    """Start an inspection. The same client id again returns the same one (created=False),
+    to a user who may still start it: a replay is never a way round the permission."""
+    _check_may_start(by=by, round=round, unit=unit, kind=kind)
     if id is not None:
         existing = Inspection.objects.filter(pk=id).first()
         if existing is not None:
             return _same_or_conflict(existing, by=by, round=round, unit=unit, kind=kind), False
     # The round's status as it stands now, locked: a round closed meanwhile refuses the create.
     round = Round.objects.select_for_update().get(pk=round.pk)
-    _check_may_start(by=by, round=round, unit=unit, kind=kind)
+    _check_round_and_unit(round=round, unit=unit)
     live = Inspection.objects.filter(round=round, unit=unit, inspector=by, kind=kind).first()
     if live is not None and id is not None and live.pk == id:
         return live, False  # a concurrent create with this id committed since the check above
@@ -105,11 +107,15 @@ def _same_or_conflict(
     return existing
 
 
-def _check_may_start(*, by: Actor, round: Round, unit: OrgUnit, kind: str) -> None:
+def _check_round_and_unit(*, round: Round, unit: OrgUnit) -> None:
     if round.status != Round.Status.OPEN:
         raise _wrong_state(_("Đợt kiểm tra không mở: không tạo được phiếu mới."))
     if unit.valid_to is not None and unit.valid_to < timezone.localdate():
         raise DomainError(_("Đơn vị này đã hết hiệu lực."), fields={"unit": [unit.code]})
+
+
+def _check_may_start(*, by: Actor, round: Round, unit: OrgUnit, kind: str) -> None:
+    """Who may start this inspection: asked of a first create and of every replay alike."""
     if kind == Inspection.Kind.SELF:
         if not policies.may_assess_self(by, unit):
             raise DomainError(
@@ -129,10 +135,15 @@ def _check_may_start(*, by: Actor, round: Round, unit: OrgUnit, kind: str) -> No
         )
 
 
+def require_editor(inspection: Inspection, by: Actor) -> None:
+    """Only the inspection's own inspector changes it (its state aside)."""
+    if not policies.is_inspector_of(by, inspection):
+        raise DomainError(_("Chỉ người lập phiếu được sửa phiếu này."), problem=Problem.FORBIDDEN)
+
+
 def lock_editable(inspection: Inspection, by: Actor) -> Inspection:
     locked = Inspection.objects.select_for_update().select_related("round").get(pk=inspection.pk)
-    if locked.inspector_id != getattr(by, "pk", None):
-        raise DomainError(_("Chỉ người lập phiếu được sửa phiếu này."), problem=Problem.FORBIDDEN)
+    require_editor(locked, by)
     if not locked.is_editable:
         raise _wrong_state(
             _("Phiếu đang ở trạng thái “%(state)s”: không sửa được.")

@@ -77,6 +77,44 @@ def test_the_same_client_id_with_other_values_is_a_conflict(open_round, org, cas
     assert Inspection.objects.get().unit == org.tai_chinh
 
 
+def test_a_replayed_client_id_is_asked_the_same_permission_as_a_first_create(open_round, org, cast):
+    assign(open_round, org.tai_chinh, cast.inspector, by=cast.internal_affairs)
+    client_id = uuid.uuid4()
+    inspection_create(by=cast.inspector, round=open_round, unit=org.tai_chinh, id=client_id)
+    for by, kind in ((cast.other_inspector, "official"), (cast.department_office, "self")):
+        replayed = refusal(
+            Problem.FORBIDDEN,
+            inspection_create,
+            by=by,
+            round=open_round,
+            unit=org.tai_chinh if kind == "official" else org.ward,
+            kind=kind,
+            id=client_id,
+        )
+        first = refusal(
+            Problem.FORBIDDEN,
+            inspection_create,
+            by=by,
+            round=open_round,
+            unit=org.tai_chinh if kind == "official" else org.ward,
+            kind=kind,
+        )
+        assert replayed.message == first.message
+    assert Inspection.objects.count() == 1
+
+
+def test_a_photo_id_replayed_by_someone_who_may_not_add_photos_is_forbidden(draft, cast):
+    from inspections.services import photo_attach
+    from tests.factories import jpeg_bytes
+
+    photo, _created = photo_attach(
+        by=cast.inspector, inspection=draft, data=jpeg_bytes(), id=uuid.uuid4()
+    )
+    for by in (cast.internal_affairs, cast.department_office, cast.other_inspector):
+        refusal(Problem.FORBIDDEN, photo_attach, by=by, inspection=draft, data=b"", id=photo.pk)
+    assert draft.photos.count() == 1
+
+
 def test_a_second_inspection_of_the_same_unit_by_the_same_inspector_is_refused(draft, cast):
     error = refusal(
         Problem.WRONG_STATE,
