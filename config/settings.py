@@ -225,6 +225,9 @@ EVIDENCE_REUSE_DISTANCE = env_int("EVIDENCE_REUSE_DISTANCE", 6)
 EVIDENCE_ORIGINAL_RETENTION_DAYS = env_int("EVIDENCE_ORIGINAL_RETENTION_DAYS", 0)  # 0: forever
 # e.g. "/protected/": the view checks access, then nginx sends the file (X-Accel-Redirect).
 EVIDENCE_ACCEL_REDIRECT_PREFIX = os.environ.get("EVIDENCE_ACCEL_REDIRECT_PREFIX", "")
+# The key that signs every backup's manifest (HMAC-SHA256); empty: SECRET_KEY signs them.
+# docs/deploy.md §4 says why that fallback is safe and when to set a key of its own.
+BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1)
 

@@ -4,7 +4,9 @@ The database goes through Django's dumpdata/loaddata (natural foreign keys, prim
 kept), so a backup of PostgreSQL restores into SQLite and back. Media files go through the
 storage API, so the same commands work on local disk and on S3. One archive: a .tar file, or
 a folder when the target has no .tar suffix. `manifest.json` lists every member's hash and
-size, the row count of every model and the migrations the data was written under.
+size, the row count of every model and the migrations the data was written under;
+`manifest.sig` signs it (HMAC-SHA256, inspections/backup_archive.py), and a restore checks
+everything it can before it writes anything.
 """
 
 from __future__ import annotations
@@ -16,35 +18,58 @@ import json
 import shutil
 import tarfile
 import tempfile
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
 from django.utils import timezone
 
-FORMAT = "cong-so-xanh-backup/1"
-MANIFEST = "manifest.json"
-DATABASE = "database.jsonl"
-MEDIA = "media/"
+from inspections.backup_archive import (
+    DATABASE,
+    FORMAT,
+    MANIFEST,
+    MAX_MANIFEST_BYTES,
+    MEDIA,
+    SIGNATURE,
+    BackupError,
+    Reader,
+    check_manifest,
+    check_members,
+    check_signature,
+    sign,
+)
+
+__all__ = ["BackupError", "Summary", "backup", "restore"]
 # Rebuilt from the code by migrate; references to them are written as natural keys.
 DERIVED = ("contenttypes.contenttype", "auth.permission")
 CHUNK = 1024 * 1024
+# What loaddata raises on rows it cannot take; the transaction has rolled back by then.
+_UNLOADABLE = (
+    DeserializationError,
+    DatabaseError,
+    ObjectDoesNotExist,
+    ValidationError,
+    FieldDoesNotExist,
+    LookupError,
+    ValueError,
+    TypeError,
+)
 
 Log = Callable[[str], None]
-
-
-class BackupError(Exception):
-    """A backup that cannot be written or restored; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -142,33 +167,6 @@ class _Writer:
             self.tar.close()
 
 
-class _Reader:
-    def __init__(self, source: Path) -> None:
-        if not source.exists():
-            raise BackupError(f"{source}: no such backup")
-        self.source = source
-        self.tar = tarfile.open(source) if source.is_file() else None  # noqa: SIM115
-
-    def open(self, name: str) -> IO[bytes]:
-        if self.tar is None:
-            path = self.source / name
-            if not path.is_file():
-                raise BackupError(f"{name}: missing from the backup")
-            return path.open("rb")
-        try:
-            member = self.tar.getmember(name)
-            stream = self.tar.extractfile(member)
-        except KeyError:
-            stream = None
-        if stream is None:
-            raise BackupError(f"{name}: missing from the backup")
-        return stream
-
-    def close(self) -> None:
-        if self.tar is not None:
-            self.tar.close()
-
-
 def backup(target: Path, *, log: Log = print) -> Summary:
     """Write the database and every media file into `target` (.tar file or folder)."""
     if target.exists() and (target.is_file() or any(target.iterdir())):
@@ -203,6 +201,8 @@ def backup(target: Path, *, log: Log = print) -> Summary:
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
         writer.add(MANIFEST, io.BytesIO(body), len(body))
+        signature = sign(body)
+        writer.add(SIGNATURE, io.BytesIO(signature), len(signature))
     except BaseException:
         writer.close()
         _discard(target)
@@ -261,22 +261,18 @@ def database_has_data() -> bool:
 
 
 def restore(source: Path, *, force: bool = False, log: Log = print) -> Summary:
-    """Check every hash, then load the rows and put the files back (all or nothing for
-    the database: with `force` the old rows are replaced inside the same transaction)."""
-    reader = _Reader(source)
+    """Check the signature, the manifest, every member and every row first; then load the
+    rows (all or nothing: with `force` the old rows are replaced inside the same transaction)
+    and put the files back. A damaged archive is a BackupError before anything is written."""
+    reader = Reader(source)
     try:
-        manifest = _manifest(reader)
-        _verify(reader, manifest)
-        log(f"Checked: database and {len(manifest['media'])} files match their SHA-256 sums.")
-        _check_schema(manifest)
-        if database_has_data() and not force:
-            raise BackupError("the database is not empty; restore with --force to replace it")
         with tempfile.TemporaryDirectory(prefix="csx-restore-") as scratch:
             dump = Path(scratch) / DATABASE
-            with reader.open(DATABASE) as stream, dump.open("wb") as out:
-                sha, _size = _copy(stream, out)
-            if sha != manifest["database"]["sha256"]:
-                raise BackupError(f"{DATABASE}: changed while being restored")
+            manifest = _checked_archive(reader, dump)
+            log(f"Checked: signature, database and {len(manifest['media'])} files.")
+            _check_schema(manifest)
+            if database_has_data() and not force:
+                raise BackupError("the database is not empty; restore with --force to replace it")
             _load(dump, manifest["database"]["rows"], flush=force)
         rows = sum(manifest["database"]["rows"].values())
         log(f"Database: {rows} rows loaded.")
@@ -287,22 +283,37 @@ def restore(source: Path, *, force: bool = False, log: Log = print) -> Summary:
     return Summary(rows=rows, files=len(manifest["media"]), bytes=total)
 
 
-def _manifest(reader: _Reader) -> dict[str, Any]:
-    with reader.open(MANIFEST) as stream:
-        try:
-            manifest: dict[str, Any] = json.loads(stream.read())
-        except ValueError:
-            raise BackupError(f"{MANIFEST} is not JSON") from None
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"not a backup of this application ({manifest.get('format')!r})")
-    for name in manifest["media"]:
-        path = PurePosixPath(name)
-        if path.is_absolute() or ".." in path.parts or not name:
-            raise BackupError(f"{name!r}: not a file name a backup may restore")
+def _checked_archive(reader: Reader, dump: Path) -> dict[str, Any]:
+    """The manifest of an archive found whole and signed; its rows copied to `dump`."""
+    try:
+        manifest = _manifest(reader)
+        check_members(reader, manifest)
+        _verify(reader, manifest)
+        with reader.open(DATABASE) as stream, dump.open("wb") as out:
+            sha, _size = _copy(stream, out)
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+        raise BackupError(f"{reader.source}: the archive cannot be read: {error}") from None
+    if sha != manifest["database"]["sha256"]:
+        raise BackupError(f"{DATABASE}: changed while being restored")
+    _check_rows(dump, manifest["database"]["rows"])
     return manifest
 
 
-def _verify(reader: _Reader, manifest: dict[str, Any]) -> None:
+def _manifest(reader: Reader) -> dict[str, Any]:
+    if MANIFEST not in reader.names:
+        raise BackupError(f"{MANIFEST}: missing, not a backup of this application")
+    if SIGNATURE not in reader.names:
+        raise BackupError(f"{SIGNATURE}: missing, so nothing vouches for {MANIFEST}; refused")
+    body = reader.read_small(MANIFEST, MAX_MANIFEST_BYTES)
+    check_signature(body, reader.read_small(SIGNATURE, 1024))
+    try:
+        manifest = json.loads(body)
+    except ValueError:
+        raise BackupError(f"{MANIFEST} is not JSON") from None
+    return check_manifest(manifest, {_label(model) for model in dumped_models()})
+
+
+def _verify(reader: Reader, manifest: dict[str, Any]) -> None:
     expected = {DATABASE: manifest["database"]}
     expected.update({MEDIA + name: item for name, item in manifest["media"].items()})
     wrong = []
@@ -313,6 +324,26 @@ def _verify(reader: _Reader, manifest: dict[str, Any]) -> None:
             wrong.append(name)
     if wrong:
         raise BackupError(f"{len(wrong)} files do not match their SHA-256 sums: {wrong[:10]}")
+
+
+def _check_rows(dump: Path, expected: dict[str, int]) -> None:
+    """Every line a row of a model the manifest counts, as many as it counts."""
+    found: Counter[str] = Counter()
+    with dump.open("rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                raise BackupError(f"{DATABASE} line {number}: not a JSON row") from None
+            label = row.get("model") if isinstance(row, dict) else None
+            if not isinstance(label, str) or label not in expected:
+                raise BackupError(f"{DATABASE} line {number}: a row of no model it lists")
+            found[label] += 1
+    wrong = {label: (n, found[label]) for label, n in expected.items() if found[label] != n}
+    if wrong:
+        raise BackupError(f"{DATABASE}: rows per model differ from the manifest: {wrong}")
 
 
 class _Null(io.RawIOBase):
@@ -333,19 +364,27 @@ def _check_schema(manifest: dict[str, Any]) -> None:
 
 
 def _load(dump: Path, expected: dict[str, int], *, flush: bool) -> None:
-    with transaction.atomic():
-        if flush:
-            # Inside the transaction: a failed load leaves the old rows in place.
-            _set_constraints("IMMEDIATE")  # PostgreSQL will not TRUNCATE with checks pending
-            call_command("flush", interactive=False, verbosity=0)
-            _set_constraints("DEFERRED")
-        call_command("loaddata", str(dump), verbosity=0)
-        found = row_counts()
-        wrong = {
-            label: (n, found.get(label)) for label, n in expected.items() if found.get(label) != n
-        }
-        if wrong:
-            raise BackupError(f"rows loaded do not match the manifest: {wrong}")
+    try:
+        with transaction.atomic():
+            if flush:
+                # Inside the transaction: a failed load leaves the old rows in place.
+                _set_constraints("IMMEDIATE")  # PostgreSQL will not TRUNCATE with checks pending
+                call_command("flush", interactive=False, verbosity=0)
+                _set_constraints("DEFERRED")
+            call_command("loaddata", str(dump), verbosity=0)
+            found = row_counts()
+            wrong = {
+                label: (n, found.get(label))
+                for label, n in expected.items()
+                if found.get(label) != n
+            }
+            if wrong:
+                raise BackupError(f"rows loaded do not match the manifest: {wrong}")
+    except _UNLOADABLE as error:
+        # A signed archive whose rows still do not load (made by a broken release, say).
+        raise BackupError(
+            f"{DATABASE}: the rows could not be loaded, nothing was changed: {str(error)[:300]}"
+        ) from None
 
 
 def _set_constraints(mode: str) -> None:
@@ -354,7 +393,7 @@ def _set_constraints(mode: str) -> None:
             cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
 
-def _put_files(reader: _Reader, media: dict[str, dict[str, Any]]) -> int:
+def _put_files(reader: Reader, media: dict[str, dict[str, Any]]) -> int:
     total = 0
     for name, item in media.items():
         if default_storage.exists(name):

@@ -10,9 +10,11 @@ from inspections.backup import BackupError, restore
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup made by `backup`: every SHA-256 sum is checked first, then the rows "
-        "are loaded and the media files put back. Refuses a database that holds data unless "
-        "--force (which replaces it, all or nothing). Run `migrate` first."
+        "Restore a backup made by `backup`: its signature (BACKUP_SIGNING_KEY, else SECRET_KEY), "
+        "manifest, members, SHA-256 sums and rows are checked first, then the rows are loaded "
+        "and the media files put back; a damaged archive exits with code 2. Refuses a "
+        "database that holds data unless --force (which replaces it, all or nothing). "
+        "Run `migrate` first."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +28,8 @@ class Command(BaseCommand):
         try:
             summary = restore(source, force=options["force"], log=self.stdout.write)
         except BackupError as exc:
-            raise CommandError(str(exc)) from None
+            # One line on stderr and exit code 2: a damaged or refused archive, never a traceback.
+            raise CommandError(str(exc), returncode=2) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored from {source}: {summary.rows} rows, {summary.files} files."
