@@ -128,6 +128,12 @@ def may_manage_movement(user: Viewer) -> bool:
     return is_internal_affairs(user)
 
 
+def may_configure(user: Viewer) -> bool:
+    """Groups, units, roles and catalogue drafts: Internal Affairs, or the IT officer (a
+    superuser, who must be able to grant the first Internal Affairs role of a new install)."""
+    return is_internal_affairs(user) or bool(getattr(user, "is_superuser", False))
+
+
 def may_read_rounds(user: Viewer) -> bool:
     """Round boards and unpublished rankings: Internal Affairs and leaders (who read only)."""
     return sees_everything(user)
@@ -156,10 +162,23 @@ def may_assess_self(user: Viewer, unit: OrgUnit) -> bool:
     return is_office_of(user, unit)
 
 
-def may_review(user: Viewer, inspection: Inspection) -> bool:
-    """Approve, return or revise: Internal Affairs, never for its own unit."""
-    return is_internal_affairs(user) and not unit_is_within(
-        inspection.unit, units_where(user, RoleKind.INTERNAL_AFFAIRS)
+def is_own_inspection(user: Viewer, inspection: Inspection) -> bool:
+    """The person who inspected: a second person reviews, whatever roles this one holds."""
+    return user is not None and inspection.inspector_id == getattr(user, "pk", None)
+
+
+def belongs_to(user: Viewer, unit: OrgUnit) -> bool:
+    """The user holds a role, any role, at this unit or at a unit above it."""
+    return unit_is_within(unit, own_units(user))
+
+
+def may_review(user: Viewer, inspection: Inspection, *, settles: bool = True) -> bool:
+    """Return (settles=False), approve or revise: Internal Affairs, never its own inspection;
+    a result is never settled by, or for, someone who belongs to the inspected unit."""
+    if not is_internal_affairs(user) or is_own_inspection(user, inspection):
+        return False
+    return not settles or not (
+        belongs_to(user, inspection.unit) or belongs_to(inspection.inspector, inspection.unit)
     )
 
 

@@ -8,6 +8,7 @@ from inspections.models.catalogue import (
     EmulationModel,
     EvidenceKind,
     ModelVersion,
+    PublishedVersionFrozen,
     Section,
 )
 from inspections.models.evidence import (
@@ -38,6 +39,7 @@ __all__ = [
     "InspectionRevision",
     "ModelVersion",
     "OrgUnit",
+    "PublishedVersionFrozen",
     "RankingSnapshot",
     "RoleKind",
     "Round",

@@ -78,9 +78,12 @@ class OrgUnit(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="orgunit_valid_to_after_valid_from",
+                violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
             ),
             models.CheckConstraint(
-                condition=~Q(parent=models.F("id")), name="orgunit_not_its_own_parent"
+                condition=~Q(parent=models.F("id")),
+                name="orgunit_not_its_own_parent",
+                violation_error_message=_("Một đơn vị không là cấp trên của chính nó."),
             ),
         ]
 
@@ -88,18 +91,35 @@ class OrgUnit(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # Derived columns kept in step with their sources; the path of descendants follows.
+        # The sort key follows the name. The path is written once, when the unit is created;
+        # after that only `services.units` rewrites it, a whole subtree in one UPDATE, so a
+        # stale copy of a unit saved here never undoes a move made meanwhile.
         self.sort_key = vietnamese_sort_key(self.name)
-        if self.pk is None:
+        if self._state.adding:
             super().save(*args, **kwargs)
-            kwargs.pop("force_insert", None)
-        old_path = self.path
-        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            for descendant in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                descendant.path = self.path + descendant.path[len(old_path) :]
-                super(OrgUnit, descendant).save(update_fields=["path"])
+            parent_path = "/"
+            if self.parent_id is not None:  # read now: the copy in hand may predate a move
+                parent_path = OrgUnit.objects.values_list("path", flat=True).get(pk=self.parent_id)
+            self.path = f"{parent_path}{self.pk}/"
+            OrgUnit.objects.filter(pk=self.pk).update(path=self.path)
+            return
+        if self.path and self.parent_id != self.parent_id_in_path:
+            raise ValueError(
+                "OrgUnit.save() does not move a unit: use services.units.unit_move, "
+                "which rewrites the paths of the whole subtree."
+            )
+        fields = kwargs.pop("update_fields", None)
+        if fields is None:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        elif "name" in fields:
+            fields = [*fields, "sort_key"]
+        super().save(*args, update_fields=[f for f in fields if f != "path"], **kwargs)
+
+    @property
+    def parent_id_in_path(self) -> int | None:
+        """The parent the stored path records: "/1/7/42/" → 7."""
+        ids = self.path.strip("/").split("/")
+        return int(ids[-2]) if len(ids) > 1 else None
 
     def is_within(self, ancestor: OrgUnit) -> bool:
         """True when this unit is `ancestor` or one of its descendants."""
@@ -140,6 +160,7 @@ class UserRole(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["leader"]) | Q(unit__isnull=False),
                 name="userrole_unit_required_except_leader",
+                violation_error_message=_("Vai trò này cần một đơn vị (chỉ lãnh đạo thì không)."),
             ),
         ]
 

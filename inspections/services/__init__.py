@@ -15,6 +15,13 @@ from inspections.services.catalogue import (
     version_publish,
 )
 from inspections.services.commitments import commitment_record
+from inspections.services.drafts import (
+    catalogue_row_delete,
+    catalogue_row_save,
+    emulation_model_save,
+    version_draft_delete,
+    version_draft_save,
+)
 from inspections.services.evidence import action_respond_with_evidence, photo_attach, photo_remove
 from inspections.services.inspections import (
     answer_set,
@@ -25,13 +32,25 @@ from inspections.services.inspections import (
     inspection_submit,
     submit_problems,
 )
+from inspections.services.people import role_grant, role_revoke
 from inspections.services.results import rescore_inspection, score_of, unit_result_recompute
 from inspections.services.rounds import (
+    assignment_remove,
+    assignment_update,
     assignments_create,
     round_close,
     round_create,
     round_open,
     round_publish,
+    round_update,
+)
+from inspections.services.units import (
+    group_delete,
+    group_save,
+    unit_create,
+    unit_move,
+    unit_retire,
+    unit_update,
 )
 
 __all__ = [
@@ -41,9 +60,16 @@ __all__ = [
     "action_verify",
     "actions_sync",
     "answer_set",
+    "assignment_remove",
+    "assignment_update",
     "assignments_create",
     "catalogue_load",
+    "catalogue_row_delete",
+    "catalogue_row_save",
     "commitment_record",
+    "emulation_model_save",
+    "group_delete",
+    "group_save",
     "inspection_approve",
     "inspection_create",
     "inspection_return",
@@ -54,13 +80,22 @@ __all__ = [
     "photo_remove",
     "record_event",
     "rescore_inspection",
+    "role_grant",
+    "role_revoke",
     "round_close",
     "round_create",
     "round_open",
     "round_publish",
+    "round_update",
     "score_of",
     "submit_problems",
+    "unit_create",
+    "unit_move",
     "unit_result_recompute",
+    "unit_retire",
+    "unit_update",
+    "version_draft_delete",
+    "version_draft_save",
     "version_new_draft",
     "version_problems",
     "version_publish",

@@ -20,7 +20,6 @@ from inspections.models import (
     Inspection,
     InspectionRevision,
     OrgUnit,
-    RoleKind,
     Round,
 )
 from inspections.policies import Actor
@@ -319,7 +318,30 @@ def _lock_for_review(inspection: Inspection, by: Actor, *, state: str) -> Inspec
         raise _wrong_state(
             _("Phiếu đang ở trạng thái “%(state)s”.") % {"state": locked.get_state_display()}
         )
+    if policies.is_own_inspection(by, locked):
+        raise DomainError(
+            _("Người lập phiếu không được tự duyệt, trả lại hay điều chỉnh phiếu của mình."),
+            problem=Problem.FORBIDDEN,
+            code="own_inspection",
+        )
     return locked
+
+
+def _refuse_own_unit(inspection: Inspection, by: Actor) -> None:
+    """Where a result is settled (approval, revision) the own-unit rule bites whatever roles
+    people hold: neither the reviewer nor the inspector may belong to the unit."""
+    if policies.belongs_to(by, inspection.unit):
+        raise DomainError(
+            _("Không được duyệt hay điều chỉnh phiếu kiểm tra của chính đơn vị mình."),
+            problem=Problem.FORBIDDEN,
+            code="own_unit",
+        )
+    if policies.belongs_to(inspection.inspector, inspection.unit):
+        raise DomainError(
+            _("Người lập phiếu thuộc đơn vị được kiểm tra: phiếu này không được duyệt."),
+            problem=Problem.FORBIDDEN,
+            code="own_unit",
+        )
 
 
 @transaction.atomic
@@ -356,12 +378,7 @@ def inspection_return(
 @transaction.atomic
 def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
     inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
-    if policies.unit_is_within(
-        inspection.unit, policies.units_where(by, RoleKind.INTERNAL_AFFAIRS)
-    ):
-        raise DomainError(
-            _("Phòng Nội vụ không duyệt phiếu của chính đơn vị mình."), problem=Problem.FORBIDDEN
-        )
+    _refuse_own_unit(inspection, by)
     if inspection.round.status == Round.Status.PUBLISHED:
         raise _wrong_state(_("Đợt đã công bố: hãy sửa kết quả bằng một lần điều chỉnh."))
     inspection.state = Inspection.State.APPROVED
@@ -395,6 +412,7 @@ def inspection_revise(
 ) -> Inspection:
     """A correction of an approved inspection: a new revision, the earlier one kept."""
     inspection = _lock_for_review(inspection, by, state=Inspection.State.APPROVED)
+    _refuse_own_unit(inspection, by)
     problems: dict[str, list[str]] = {}
     if not reason.strip():
         problems["reason"] = [_("Hãy nêu lý do điều chỉnh.")]

@@ -13,6 +13,7 @@ from inspections import policies
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     Assignment,
+    Inspection,
     ModelVersion,
     OrgUnit,
     RankingSnapshot,
@@ -22,6 +23,7 @@ from inspections.models import (
 from inspections.policies import Actor, Viewer
 from inspections.selectors.rankings import ranking_compute
 from inspections.services.audit import record_event
+from inspections.services.common import model_update
 
 
 def require_internal_affairs(user: Viewer) -> None:
@@ -132,24 +134,10 @@ def round_publish(*, round: Round, by: Actor, reason: str = "") -> RankingSnapsh
     return snapshot
 
 
-@transaction.atomic
-def assignments_create(
-    *,
-    by: Actor,
-    round: Round,
-    inspector: Actor,
-    units: Iterable[OrgUnit],
-    due_on: datetime.date | None = None,
-) -> list[Assignment]:
-    """Assign one inspector to many units at once; all or nothing, existing ones kept."""
-    require_internal_affairs(by)
-    units = list(units)
-    round = Round.objects.select_for_update().get(pk=round.pk)  # not closed meanwhile
-    if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
-        raise DomainError(
-            _("Chỉ phân công được khi đợt đang chuẩn bị hoặc đang kiểm tra."),
-            problem=Problem.WRONG_STATE,
-        )
+def _assignment_problems(
+    *, round: Round, inspector: Actor, units: list[OrgUnit], due_on: datetime.date | None
+) -> dict[str, list[str]]:
+    """The people rules of an assignment: an inspector, never of their own unit."""
     problems: dict[str, list[str]] = {}
     if not policies.may_inspect(inspector):
         problems["inspector"] = [_("Người này không có vai trò cán bộ kiểm tra.")]
@@ -163,6 +151,33 @@ def assignments_create(
         ]
     if due_on is not None and due_on < round.starts_on:
         problems["due_on"] = [_("Hạn không được trước ngày bắt đầu đợt.")]
+    return problems
+
+
+def _lock_round_for_assignments(round: Round) -> Round:
+    round = Round.objects.select_for_update().get(pk=round.pk)  # not closed meanwhile
+    if round.status not in (Round.Status.DRAFT, Round.Status.OPEN):
+        raise DomainError(
+            _("Chỉ phân công được khi đợt đang chuẩn bị hoặc đang kiểm tra."),
+            problem=Problem.WRONG_STATE,
+        )
+    return round
+
+
+@transaction.atomic
+def assignments_create(
+    *,
+    by: Actor,
+    round: Round,
+    inspector: Actor,
+    units: Iterable[OrgUnit],
+    due_on: datetime.date | None = None,
+) -> list[Assignment]:
+    """Assign one inspector to many units at once; all or nothing, existing ones kept."""
+    require_internal_affairs(by)
+    units = list(units)
+    round = _lock_round_for_assignments(round)
+    problems = _assignment_problems(round=round, inspector=inspector, units=units, due_on=due_on)
     if problems:
         raise DomainError(_("Chưa phân công được."), fields=problems)
     assignments = []
@@ -177,3 +192,114 @@ def assignments_create(
             record_event(actor=by, action="assignment_created", target=assignment)
         assignments.append(assignment)
     return assignments
+
+
+def _started(assignment: Assignment) -> bool:
+    return Inspection.objects.filter(
+        round_id=assignment.round_id,
+        unit_id=assignment.unit_id,
+        inspector_id=assignment.inspector_id,
+        kind=Inspection.Kind.OFFICIAL,
+    ).exists()
+
+
+@transaction.atomic
+def assignment_update(
+    *,
+    by: Actor,
+    assignment: Assignment,
+    unit: OrgUnit,
+    inspector: Actor,
+    due_on: datetime.date | None,
+) -> Assignment:
+    """Another unit, inspector or due date, under the rules of a new assignment; the unit and
+    the inspector stay once the inspection has started (its answers are theirs)."""
+    require_internal_affairs(by)
+    stored = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    round = _lock_round_for_assignments(stored.round)
+    started = _started(stored)  # by the inspector, for the unit, stored until now
+    changes = model_update(
+        instance=stored, data={"unit": unit, "inspector": inspector, "due_on": due_on}
+    )
+    if not changes:
+        return stored
+    problems = _assignment_problems(round=round, inspector=inspector, units=[unit], due_on=due_on)
+    moved = {"unit", "inspector"} & set(changes)
+    if moved and started:
+        problems.setdefault("units", []).append(
+            _("Cán bộ đã bắt đầu kiểm tra đơn vị này: không đổi được đơn vị hay người kiểm tra.")
+        )
+    if moved and (
+        Assignment.objects.filter(round=round, unit=unit, inspector=inspector)
+        .exclude(pk=stored.pk)
+        .exists()
+    ):
+        problems.setdefault("units", []).append(_("Phân công này đã có."))
+    if problems:
+        raise DomainError(_("Chưa sửa được phân công."), fields=problems)
+    stored.save(update_fields=list(changes))
+    record_event(actor=by, action="assignment_updated", target=stored, changes=changes)
+    return stored
+
+
+@transaction.atomic
+def assignment_remove(*, by: Actor, assignment: Assignment) -> None:
+    """Withdraw an assignment that has not been started."""
+    require_internal_affairs(by)
+    stored = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    _lock_round_for_assignments(stored.round)
+    if _started(stored):
+        raise DomainError(
+            _("Cán bộ đã bắt đầu kiểm tra đơn vị này: không hủy được phân công."),
+            problem=Problem.WRONG_STATE,
+        )
+    record_event(
+        actor=by,
+        action="assignment_removed",
+        target=stored,
+        unit=stored.unit.code,
+        inspector=stored.inspector_id,
+    )
+    stored.delete()
+
+
+@transaction.atomic
+def round_update(
+    *,
+    by: Actor,
+    round: Round,
+    name: str,
+    version: ModelVersion,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Round:
+    """A round's name, dates and model version; the version is fixed by its first inspection,
+    whose answers belong to that version's criteria."""
+    require_internal_affairs(by)
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    changes = model_update(
+        instance=locked,
+        data={"name": name.strip(), "version": version, "starts_on": starts_on, "ends_on": ends_on},
+    )
+    if not changes:
+        return locked
+    problems: dict[str, list[str]] = {}
+    if not locked.name:
+        problems["name"] = [_("Hãy đặt tên cho đợt kiểm tra.")]
+    if ends_on < starts_on:
+        problems["ends_on"] = [_("Ngày kết thúc phải sau ngày bắt đầu.")]
+    if "version" in changes:
+        if not version.is_published:
+            problems["version"] = [_("Đợt kiểm tra phải dùng một phiên bản mô hình đã ban hành.")]
+        elif locked.inspections.exists():
+            raise DomainError(
+                _("Đợt đã có phiếu kiểm tra: không đổi được phiên bản mô hình."),
+                problem=Problem.WRONG_STATE,
+                fields={"version": [_("Phiên bản mô hình cố định từ phiếu kiểm tra đầu tiên.")]},
+                code="round_has_inspections",
+            )
+    if problems:
+        raise DomainError(_("Chưa sửa được đợt kiểm tra."), fields=problems)
+    locked.save(update_fields=list(changes))
+    record_event(actor=by, action="round_updated", target=locked, changes=changes)
+    return locked

@@ -48,9 +48,21 @@ def test_descendants_are_found_at_any_depth(org):
     assert not org.tai_chinh.is_within(org.noi_vu)
 
 
-def test_moving_a_unit_moves_its_subtree(org):
+def test_saving_a_unit_never_moves_it_behind_the_services_back(org):
     org.ward.parent = org.noi_vu
-    org.ward.save()
-    org.school.refresh_from_db()
-    assert org.school.is_within(org.noi_vu)
-    assert org.school.path == f"{org.noi_vu.path}{org.ward.pk}/{org.school.pk}/"
+    with pytest.raises(ValueError, match="unit_move"):
+        org.ward.save()
+    org.ward.refresh_from_db()
+    assert org.ward.parent == org.city
+
+
+def test_a_stale_copy_saved_after_a_move_keeps_the_new_path(org, cast):
+    from inspections.services import unit_move
+
+    stale = OrgUnit.objects.get(pk=org.school.pk)
+    unit_move(by=cast.internal_affairs, unit=org.ward, parent=org.noi_vu)
+    stale.name = "Trường Tiểu học An Lạc mới"
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.path == f"{org.noi_vu.path}{org.ward.pk}/{org.school.pk}/"
+    assert stale.name == "Trường Tiểu học An Lạc mới"

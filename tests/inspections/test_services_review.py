@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from inspections.errors import Problem
-from inspections.models import Event, Inspection, InspectionRevision, UnitResult
+from inspections.models import (
+    Event,
+    Inspection,
+    InspectionRevision,
+    RoleKind,
+    UnitResult,
+    UserRole,
+)
 from inspections.services import (
     answer_set,
     inspection_approve,
@@ -16,6 +23,7 @@ from inspections.services import (
     inspection_revise,
     inspection_submit,
 )
+from tests.factories import make_user
 from tests.inspections.builders import (
     answer_everything,
     approved_inspection,
@@ -374,3 +382,104 @@ def test_a_self_assessment_does_not_count_in_the_unit_result(open_round, org, ca
     assert result.score == Decimal("97.00")
     assert result.inspection_count == 1
     assert not result.provisional  # the self-assessment is not an official inspection waiting
+
+
+# Nobody reviews their own work, whatever roles they hold
+
+EXTRA_ROLES = [
+    pytest.param([(RoleKind.INTERNAL_AFFAIRS, "tai_chinh")], id="inspector+internal-affairs"),
+    pytest.param(
+        [(RoleKind.INTERNAL_AFFAIRS, "tai_chinh"), (RoleKind.LEADER, None)],
+        id="inspector+internal-affairs+leader",
+    ),
+    pytest.param(
+        [(RoleKind.INTERNAL_AFFAIRS, "tai_chinh"), (RoleKind.OFFICE, "noi_vu")],
+        id="inspector+internal-affairs+office",
+    ),
+    pytest.param(
+        [(RoleKind.INTERNAL_AFFAIRS, "noi_vu"), (RoleKind.INTERNAL_AFFAIRS, "tai_chinh")],
+        id="inspector+internal-affairs-twice",
+    ),
+]
+
+
+@pytest.mark.parametrize("extra", EXTRA_ROLES)
+def test_the_inspector_never_approves_returns_or_revises_their_own_inspection(
+    open_round, org, cast, extra
+):
+    person = make_user("hai-vai", RoleKind.INSPECTOR, org.tai_chinh)
+    for kind, unit in extra:
+        UserRole.objects.create(user=person, kind=kind, unit=getattr(org, unit) if unit else None)
+    own = submitted_inspection(open_round, org.ward, person, internal_affairs=cast.internal_affairs)
+    last_event = Event.objects.order_by("pk").values_list("pk", flat=True).last()
+    for call, kwargs in (
+        (inspection_approve, {}),
+        (inspection_return, {"reason": "Tự trả lại."}),
+    ):
+        refused = refusal(Problem.FORBIDDEN, call, by=person, inspection=own, **kwargs)
+        assert refused.code == "own_inspection"
+        assert "không được tự duyệt" in refused.message
+    own.refresh_from_db()
+    assert own.state == Inspection.State.SUBMITTED and own.approved_by is None
+    inspection_approve(by=cast.internal_affairs, inspection=own)  # a second person may
+    refused = refusal(
+        Problem.FORBIDDEN,
+        inspection_revise,
+        by=person,
+        inspection=own,
+        reason="Tự sửa.",
+        answers={"A1": {"value": 0}},
+    )
+    assert refused.code == "own_inspection"
+    own.refresh_from_db()
+    assert own.revision == 1 and own.approved_by == cast.internal_affairs
+    assert not Event.objects.filter(actor=person, pk__gt=last_event).exists()
+
+
+def test_a_reviewer_with_any_role_at_the_unit_does_not_approve_or_revise_it(open_round, org, cast):
+    # Nội vụ's Internal Affairs user also holds the ward's office role.
+    UserRole.objects.create(user=cast.internal_affairs, kind=RoleKind.OFFICE, unit=org.ward)
+    inspection = submitted_inspection(
+        open_round, org.school, cast.other_inspector, internal_affairs=cast.internal_affairs
+    )
+    reviewer = fresh(cast.internal_affairs)  # as the next request would load it
+    refused = refusal(Problem.FORBIDDEN, inspection_approve, by=reviewer, inspection=inspection)
+    assert refused.code == "own_unit"
+    inspection.refresh_from_db()
+    assert inspection.state == Inspection.State.SUBMITTED
+
+
+def test_an_inspector_who_joined_the_unit_meanwhile_is_not_approved(open_round, org, cast):
+    assign(open_round, org.ward, cast.other_inspector, by=cast.internal_affairs)
+    inspection, _created = inspection_create(
+        by=cast.other_inspector, round=open_round, unit=org.ward
+    )
+    UserRole.objects.create(user=cast.other_inspector, kind=RoleKind.OFFICE, unit=org.ward)
+    answer_everything(inspection, cast.other_inspector)
+    attach_evidence(inspection, cast.other_inspector)
+    inspection_submit(by=cast.other_inspector, inspection=inspection)
+    refused = refusal(
+        Problem.FORBIDDEN, inspection_approve, by=cast.internal_affairs, inspection=inspection
+    )
+    assert "thuộc đơn vị được kiểm tra" in refused.message
+    inspection.refresh_from_db()
+    assert inspection.state == Inspection.State.SUBMITTED
+
+
+def test_the_inspection_of_a_unit_starts_only_outside_the_inspectors_units(open_round, org, cast):
+    # Assigned while elsewhere, then given a role at the unit: the start is refused.
+    assign(open_round, org.ward, cast.other_inspector, by=cast.internal_affairs)
+    UserRole.objects.create(user=cast.other_inspector, kind=RoleKind.OFFICE, unit=org.city)
+    refusal(
+        Problem.FORBIDDEN,
+        inspection_create,
+        by=fresh(cast.other_inspector),
+        round=open_round,
+        unit=org.ward,
+    )
+    assert not Inspection.objects.exists()
+
+
+def fresh(user):
+    """The user as a new request loads it (roles are read once per user object)."""
+    return type(user).objects.get(pk=user.pk)

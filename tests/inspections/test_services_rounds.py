@@ -11,16 +11,21 @@ from inspections.errors import Problem
 from inspections.models import Assignment, Event, Inspection, RankingSnapshot, Round, UnitResult
 from inspections.selectors import ranking_compute, ranking_for_round
 from inspections.services import (
+    assignment_remove,
+    assignment_update,
     assignments_create,
+    inspection_create,
     inspection_revise,
     round_close,
     round_create,
     round_open,
     round_publish,
+    round_update,
     version_new_draft,
+    version_publish,
 )
 from tests.factories import OrgUnitFactory
-from tests.inspections.builders import approved_inspection, refusal
+from tests.inspections.builders import approved_inspection, assign, refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +264,146 @@ def test_a_round_not_yet_published_shows_the_live_ranking(open_round, org, cast)
     assert (rows[org.ward.pk].rank, rows[org.ward.pk].score) == (1, Decimal("97.00"))
     assert rows[org.school.pk].rank is None
     assert not Inspection.objects.exclude(state=Inspection.State.APPROVED).exists()
+
+
+# Editing a round and its assignments
+
+
+def test_a_round_is_renamed_and_redated_with_an_event(draft_round, cast):
+    ia = cast.internal_affairs
+    changed = round_update(
+        by=ia,
+        round=draft_round,
+        name="Quý I/2027 (bổ sung)",
+        version=draft_round.version,
+        starts_on=Q1_2027["starts_on"],
+        ends_on=datetime.date(2027, 4, 15),
+    )
+    assert changed.name == "Quý I/2027 (bổ sung)"
+    event = Event.objects.get(action="round_updated")
+    assert event.data["changes"] == {
+        "name": ["Quý I/2027", "Quý I/2027 (bổ sung)"],
+        "ends_on": ["2027-03-31", "2027-04-15"],
+    }
+
+
+def test_a_rounds_version_changes_until_its_first_inspection_and_never_after(
+    open_round, org, cast, version
+):
+    ia = cast.internal_affairs
+    other = version_publish(version=version_new_draft(source=version, by=None), by=None)
+    dates = {"starts_on": open_round.starts_on, "ends_on": open_round.ends_on}
+    round_update(by=ia, round=open_round, name=open_round.name, version=other, **dates)
+    round_update(by=ia, round=open_round, name=open_round.name, version=version, **dates)
+    assign(open_round, org.ward, cast.inspector, by=ia)
+    inspection_create(by=cast.inspector, round=open_round, unit=org.ward)
+    before = Event.objects.count()
+    refused = refusal(
+        Problem.WRONG_STATE,
+        round_update,
+        by=ia,
+        round=open_round,
+        name="Đổi cả tên",
+        version=other,
+        **dates,
+    )
+    assert refused.code == "round_has_inspections" and "version" in refused.fields
+    open_round.refresh_from_db()
+    assert (open_round.version, open_round.name) == (version, "Quý IV/2026")
+    assert Event.objects.count() == before
+
+
+def test_a_round_uses_only_a_published_version(draft_round, cast, version):
+    draft = version_new_draft(source=version, by=None)
+    refused = refusal(
+        Problem.INVALID,
+        round_update,
+        by=cast.internal_affairs,
+        round=draft_round,
+        name=draft_round.name,
+        version=draft,
+        **Q1_2027,
+    )
+    assert "version" in refused.fields
+
+
+def test_only_internal_affairs_edits_a_round(draft_round, cast):
+    refusal(
+        Problem.FORBIDDEN,
+        round_update,
+        by=cast.inspector,
+        round=draft_round,
+        name="Của tôi",
+        version=draft_round.version,
+        **Q1_2027,
+    )
+
+
+def test_an_assignment_moves_to_another_inspector_under_the_same_rules(open_round, org, cast):
+    ia = cast.internal_affairs
+    (assignment,) = assignments_create(
+        by=ia, round=open_round, inspector=cast.inspector, units=[org.tai_chinh]
+    )
+    refused = refusal(
+        Problem.INVALID,
+        assignment_update,
+        by=ia,
+        assignment=assignment,
+        unit=org.tai_chinh,
+        inspector=cast.other_inspector,  # of Sở Tài chính: their own unit
+        due_on=None,
+    )
+    assert "đơn vị của mình" in refused.fields["units"][0]
+    office = refusal(
+        Problem.INVALID,
+        assignment_update,
+        by=ia,
+        assignment=assignment,
+        unit=org.tai_chinh,
+        inspector=cast.ward_office,
+        due_on=None,
+    )
+    assert "inspector" in office.fields
+    assignment_update(
+        by=ia, assignment=assignment, unit=org.ward, inspector=cast.other_inspector, due_on=None
+    )
+    assignment.refresh_from_db()
+    assert (assignment.unit, assignment.inspector) == (org.ward, cast.other_inspector)
+    assert Event.objects.filter(action="assignment_updated").count() == 1
+
+
+def test_a_started_assignment_keeps_its_unit_and_inspector_and_is_not_withdrawn(
+    open_round, org, cast
+):
+    ia = cast.internal_affairs
+    (assignment,) = assignments_create(
+        by=ia, round=open_round, inspector=cast.inspector, units=[org.ward]
+    )
+    inspection_create(by=cast.inspector, round=open_round, unit=org.ward)
+    refusal(
+        Problem.INVALID,
+        assignment_update,
+        by=ia,
+        assignment=assignment,
+        unit=org.school,
+        inspector=cast.inspector,
+        due_on=None,
+    )
+    refusal(Problem.WRONG_STATE, assignment_remove, by=ia, assignment=assignment)
+    due = datetime.date(2026, 11, 30)
+    assignment_update(
+        by=ia, assignment=assignment, unit=org.ward, inspector=cast.inspector, due_on=due
+    )
+    assignment.refresh_from_db()
+    assert (assignment.unit, assignment.due_on) == (org.ward, due)
+
+
+def test_an_assignment_not_started_is_withdrawn_with_an_event(open_round, org, cast):
+    ia = cast.internal_affairs
+    (assignment,) = assignments_create(
+        by=ia, round=open_round, inspector=cast.inspector, units=[org.ward]
+    )
+    assignment_remove(by=ia, assignment=assignment)
+    assert not Assignment.objects.exists()
+    event = Event.objects.get(action="assignment_removed")
+    assert event.data == {"unit": "PANLAC", "inspector": cast.inspector.pk}
