@@ -8,11 +8,13 @@ from django.contrib.auth.models import Permission
 from inspections.policies import Actor
 
 STAFF_GROUP = "Phòng Nội vụ"
-# model name → the actions Internal Affairs may take on it in the admin
+# model name → the actions Internal Affairs may take on it in the admin. Every one of them
+# goes through a service there; a role is granted or revoked, never edited in place, and units
+# and rounds are never deleted (the admin shows them without a delete button to anyone).
 ADMIN_RIGHTS = {
     "group": ("add", "change", "delete", "view"),
     "orgunit": ("add", "change", "view"),
-    "userrole": ("add", "change", "delete", "view"),
+    "userrole": ("add", "delete", "view"),
     "emulationmodel": ("add", "change", "view"),
     "modelversion": ("add", "change", "view"),
     "classificationlevel": ("add", "change", "delete", "view"),
