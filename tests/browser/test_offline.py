@@ -32,7 +32,10 @@ CACHED_BYTES = """async () => {
       const path = new URL(request.url).pathname;
       const kind = path.startsWith("/static/") ? "static"
         : path.startsWith("/api/") ? "thumbnails" : "pages";
-      const size = (await (await cache.match(request)).blob()).size;
+      // The worker may replace an entry between keys() and match(): count it next time.
+      const response = await cache.match(request);
+      if (!response) continue;
+      const size = (await response.blob()).size;
       entries += 1;
       bytes += size;
       parts[kind] = (parts[kind] || 0) + size;
