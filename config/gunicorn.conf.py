@@ -7,6 +7,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# gunicorn reads this file before it imports the app: make the project importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from config.logs import gunicorn_logging
+from config.settings import LOG_FORMAT
 
 
 def _int(name: str, default: int) -> int:
@@ -38,6 +45,10 @@ preload_app = False
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+)
+# The app's own format (LOG_FORMAT: one JSON object a line in production) for gunicorn's lines.
+logconfig_dict = gunicorn_logging(LOG_FORMAT, loglevel)
 # The proxy in front sets X-Forwarded-*; trust it only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -6,6 +6,7 @@ Helpers fail loudly (ImproperlyConfigured) on a bad value rather than guessing.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 # Lets ModelAdmin[Model] and friends be subscripted at run time, for the type checker.
 django_stubs_ext.monkeypatch()
@@ -56,6 +58,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        allowed = "/".join(sorted(choices))
+        raise ImproperlyConfigured(f"{name} must be one of {allowed}, not {raw!r}")
+    return value
+
+
+_ADMIN = re.compile(r"(?P<name>[^<>,]*?)\s*<(?P<address>[^<>\s,]+)>|(?P<bare>[^<>\s,]+)")
+
+
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """ADMINS="Lan Nguyễn <lan@example.vn>, ops@example.vn" as [(name, address), ...]."""
+    raw = os.environ.get(name, "")
+    admins: list[tuple[str, str]] = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        match = _ADMIN.fullmatch(item)
+        address = (match.group("address") or match.group("bare")) if match else ""
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"{name} must list 'Name <address>' entries separated by commas, not {item!r}"
+            ) from None
+        admins.append(((match.group("name") if match else "") or address, address))
+    return admins
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -88,6 +123,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, even a redirect to HTTPS, and every log record carry the id.
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -318,6 +355,46 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "InspectionStateEnum": "inspections.models.inspection.Inspection.State",
         "ActionStatusEnum": "inspections.models.evidence.CorrectiveAction.Status",
         "VersionStatusEnum": "inspections.models.catalogue.ModelVersion.Status",
+    },
+}
+
+# Logs: one record a line on stdout (JSON for a collector when DEBUG is off, text for a
+# terminal), each with its request id; errors are also mailed to ADMINS when there are any
+# ("Name <address>, ..."), through Django's EMAIL_* settings, from SERVER_EMAIL. manage.py
+# sends its logs to stderr, so that a command's own output stays clean on stdout.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text" if DEBUG else "json", {"json", "text"})
+LOG_STREAM = env_choice("LOG_STREAM", "stdout", {"stdout", "stderr"})
+LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()
+ADMINS = env_admins("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"()": "config.logs.TextFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": f"ext://sys.{LOG_STREAM}",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # django.request logs every unhandled exception with its traceback (and 4xx as warnings).
+        "django": {"handlers": ["stdout", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
     },
 }
 
