@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -137,7 +138,9 @@ MIDDLEWARE = [
     "web.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Last: turns a login refused for too many failures into its lockout answer.
+    # Last: a web sign-in refused for too many attempts from one address becomes a 429 page,
+    # one refused for too many failures of one username becomes the lockout answer.
+    "web.middleware.LoginRateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -195,20 +198,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login lockout (django-axes): AXES_FAILURE_LIMIT failures of one username from one address
-# lock that pair out for AXES_COOLOFF_TIME hours. Counted in the database, so every app
-# server behind the proxy sees the same count.
+# Redis: the one setting that the cache, the limits and the task queue share, e.g.
+# redis://127.0.0.1:6379/0. Without it the cache is this process's memory (enough for one
+# process; with several workers each would count its own limits).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    # The URL may hold a password: name only its scheme.
+    raise ImproperlyConfigured(
+        "REDIS_URL must be a redis://, rediss:// or unix:// URL, "
+        f"not {urlsplit(REDIS_URL).scheme or 'one without a scheme'}"
+    )
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csx",
+            # A Redis that stops answering slows a request by a second, never hangs a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csx"}
+    )
+}
+
+# Sign-in limits. django-axes: AXES_FAILURE_LIMIT failures of one username from one address
+# lock that pair out for AXES_COOLOFF_TIME hours; the state lives in Redis when there is one,
+# else in the database (never in one process's memory), so every server sees the same count.
+# LOGIN_RATE_PER_ADDRESS: sign-in attempts a minute from one address, whatever the usernames
+# (one password sprayed across every account); 0 turns it off.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "inspections.ratelimits.LoginRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_TIME", 1, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "api.views.people.client_ip"
+AXES_CLIENT_IP_CALLABLE = "inspections.ratelimits.client_ip"
+LOGIN_RATE_PER_ADDRESS = env_int("LOGIN_RATE_PER_ADDRESS", 20)
 # How many reverse proxies of ours stand in front (each appends to X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -328,9 +364,10 @@ REST_FRAMEWORK: dict[str, Any] = {
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPagination",
     "PAGE_SIZE": 50,
+    # Counted in the cache's Redis when REDIS_URL is set: one count for every worker.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonThrottle",
+        "api.throttling.UserThrottle",
     ],
     # Requests per minute: THROTTLE_ANON=60 reads as "60/min".
     "DEFAULT_THROTTLE_RATES": {

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from api.errors import ErrorSerializer
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
-from inspections import policies
+from inspections import policies, ratelimits
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -53,6 +53,23 @@ class LoginLockedOut(exceptions.APIException):
         self.wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
 
 
+class LoginRateLimited(exceptions.APIException):
+    """Too many sign-in attempts from one address: a 429 like a throttle's, with Retry-After."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "throttled"
+
+    def __init__(self, wait: float) -> None:
+        self.wait = max(1, math.ceil(wait))
+        super().__init__(too_many_logins_message(self.wait))
+
+
+def too_many_logins_message(wait: float) -> str:
+    return _(
+        "Có quá nhiều lần đăng nhập từ địa chỉ của bạn. Vui lòng thử lại sau %(seconds)s giây."
+    ) % {"seconds": max(1, math.ceil(wait))}
+
+
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)d phút.") % {
@@ -60,17 +77,6 @@ def lockout_message() -> str:
     }
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address for lockouts: behind TRUSTED_PROXY_COUNT proxies of ours, the
-    address the outermost one saw (X-Forwarded-For entries before it can be forged)."""
-    hops: int = settings.TRUSTED_PROXY_COUNT
-    if hops:
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-        addresses = [address.strip() for address in forwarded if address.strip()]
-        if len(addresses) >= hops:
-            return addresses[-hops]
-    remote = request.META.get("REMOTE_ADDR")
-    return str(remote) if remote else None
 
 
 class TokenView(ApiView):
@@ -85,7 +91,11 @@ class TokenView(ApiView):
             200: TokenSerializer,
             **errors(400),
             429: OpenApiResponse(
-                ErrorSerializer, description="Khóa tạm do đăng nhập sai nhiều lần"
+                ErrorSerializer,
+                description=(
+                    "Khóa tạm do đăng nhập sai nhiều lần, hoặc quá nhiều lần đăng nhập từ một"
+                    " địa chỉ"
+                ),
             ),
         },
         auth=[],
@@ -99,9 +109,13 @@ class TokenView(ApiView):
             username=body.validated_data["username"],
             password=body.validated_data["password"],
         )
-        # Axes (the first backend) flags the request once this username and address are locked.
+        # Axes (the first backend) flags the request once this username and address are locked,
+        # the limit per address (the second) once the address tried too often.
         if getattr(request._request, "axes_locked_out", False):
             raise LoginLockedOut()
+        wait = ratelimits.login_wait(request._request)
+        if wait is not None:
+            raise LoginRateLimited(wait)
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"password": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}

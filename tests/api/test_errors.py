@@ -6,9 +6,10 @@ import io
 from typing import Any
 
 import pytest
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from api.throttling import AnonThrottle, UserThrottle
 from inspections import services
 from tests.api.conftest import body, client_for
 from tests.factories import jpeg_bytes
@@ -204,7 +205,7 @@ def test_throttling_answers_429_with_retry_after(
     cast: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # DRF reads classes and rates once, at import: patch where they are kept.
-    monkeypatch.setattr(APIView, "throttle_classes", [AnonRateThrottle, UserRateThrottle])
+    monkeypatch.setattr(APIView, "throttle_classes", [AnonThrottle, UserThrottle])
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/min", "user": "3/min"})
     anonymous = client_for()
     statuses = [

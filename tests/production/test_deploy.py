@@ -15,7 +15,7 @@ def production_env(**extra: str) -> dict[str, str]:
     kept = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "SECURE_", "AXES_", "AWS_"))
+        if not k.startswith(("DJANGO_", "SECURE_", "AXES_", "AWS_", "REDIS_", "LOG_"))
         and k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "STORAGE_BACKEND"}
     }
     return {
@@ -41,10 +41,18 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_deploy_finds_nothing_to_warn_about_in_the_production_profile() -> None:
-    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", REDIS_URL="redis://127.0.0.1:6379/0"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_limits_would_be_counted_per_worker() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "congsoxanh.W001" in result.stderr + result.stdout
 
 
 def test_production_settings_follow_the_environment() -> None:
