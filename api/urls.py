@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import directory, follow_up, inspections, people, photos, rounds
+from api.views import directory, follow_up, inspections, people, photos, rounds, tokens
 
 app_name = "api"
 
 v1: list[URLPattern] = [
     path("auth/token/", people.TokenView.as_view(), name="token"),
+    path("auth/tokens/", tokens.TokenListView.as_view(), name="tokens"),
+    path("auth/tokens/revoke-all/", tokens.TokensRevokeAllView.as_view(), name="tokens-revoke-all"),
+    path("auth/tokens/<pk>/", tokens.TokenDetailView.as_view(), name="token-detail"),
     path("me/", people.MeView.as_view(), name="me"),
     path("units/", directory.UnitListView.as_view(), name="units"),
     path("groups/", directory.GroupListView.as_view(), name="groups"),

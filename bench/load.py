@@ -78,10 +78,14 @@ def prepare(inspectors: int) -> dict[str, Any]:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from inspections.models import EvidenceKind, Group, OrgUnit, RoleKind, UserRole
-    from inspections.services import assignments_create, load_reference_catalogue, round_create
+    from inspections.services import (
+        assignments_create,
+        load_reference_catalogue,
+        round_create,
+        token_issue,
+    )
 
     call_command("migrate", verbosity=0, interactive=False)
     version = load_reference_catalogue()
@@ -108,7 +112,7 @@ def prepare(inspectors: int) -> dict[str, Any]:
         user = users.objects.create_user(f"kiemtra{i:03d}", password=secrets.token_urlsafe(12))
         UserRole.objects.create(user=user, kind=RoleKind.INSPECTOR, unit=noi_vu)
         assignments_create(by=ia, round=round_, inspector=user, units=[unit])
-        people.append({"token": Token.objects.create(user=user).key, "unit": unit.pk})
+        people.append({"token": token_issue(user=user, device="bench")[1], "unit": unit.pk})
     criteria = list(version.criteria.order_by("section__order", "order", "code"))
     return {
         "round": round_.pk,

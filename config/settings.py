@@ -113,7 +113,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -354,9 +354,22 @@ if _proxy_header:
         _value.strip(),
     )
 
+# API tokens (django-rest-knox): one per signed-in device, stored hashed, valid
+# API_TOKEN_TTL_DAYS after their last use (sliding, written at most once an hour), at most
+# API_TOKENS_PER_USER live at once (signing in on one more device ends the least recently
+# used), and dead with a password change or a deactivation (api/authentication.py).
+KNOX_TOKEN_MODEL = "inspections.ApiToken"
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10, minimum=1)
+REST_KNOX: dict[str, Any] = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 3600,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

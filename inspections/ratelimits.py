@@ -123,7 +123,8 @@ class LoginRateLimitBackend:
     sign-in, the admin's, POST /api/v1/auth/token/), and past LOGIN_RATE_PER_ADDRESS a minute
     stops authenticate() before any password is checked. The request keeps the wait
     (`login_rate_limited`) for the door to answer 429. Axes locks one username at a time;
-    this stops one password tried across every username."""
+    this stops one password tried across every username. (No get_user(): a session is never
+    this backend's, and Django's test client picks the first backend that has one.)"""
 
     def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
         limit: int = settings.LOGIN_RATE_PER_ADDRESS
@@ -135,9 +136,6 @@ class LoginRateLimitBackend:
             request.login_rate_limited = verdict.wait  # type: ignore[attr-defined]
             logger.warning("Sign-in refused: too many attempts from %s", address)
             raise PermissionDenied
-        return None
-
-    def get_user(self, user_id: Any) -> None:
         return None
 
 

@@ -1,4 +1,4 @@
-"""Signing in for a token, and who am I."""
+"""Signing in for a token (and out of it), and who am I."""
 
 from __future__ import annotations
 
@@ -6,28 +6,38 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.authentication import ExpiringTokenAuthentication
 from api.errors import ErrorSerializer
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
-from inspections import policies, ratelimits
+from inspections import policies, ratelimits, services
+from inspections.models import ApiToken
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+    device = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Tên thiết bị, hiện trong danh sách mã truy cập (mặc định: User-Agent)",
+    )
 
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
+    expiry = serializers.DateTimeField(
+        help_text="Hết hạn nếu không dùng đến lúc này; mỗi lần dùng lùi hạn lại"
+    )
 
 
 class RoleSerializer(serializers.Serializer[Any]):
@@ -80,10 +90,18 @@ def lockout_message() -> str:
 
 
 class TokenView(ApiView):
-    """Exchange a username and password for an API token (anonymous rate limit applies)."""
+    """POST: a username and password for a new token of this device. DELETE: sign out."""
 
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
+    def _signing_out(self) -> bool:
+        # Django's View.setup() set self.request (None while drf-spectacular builds its mock).
+        return getattr(getattr(self, "request", None), "method", None) == "DELETE"
+
+    def get_authenticators(self) -> list[Any]:
+        # Signing in never reads a token (a stale one left in the header must not refuse it).
+        return [ExpiringTokenAuthentication()] if self._signing_out() else []
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [IsAuthenticated()] if self._signing_out() else [AllowAny()]
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -100,6 +118,12 @@ class TokenView(ApiView):
         },
         auth=[],
         tags=["auth"],
+        description=(
+            "Đăng nhập: một mã truy cập mới cho thiết bị này, gửi lại dạng"
+            " `Authorization: Token <mã>`. Mã hết hạn sau API_TOKEN_TTL_DAYS ngày (30) không"
+            " dùng; mỗi lần dùng lùi hạn lại. Giới hạn: theo địa chỉ mỗi phút và khóa tạm theo"
+            " tên đăng nhập."
+        ),
     )
     def post(self, request: Request) -> Response:
         body = TokenRequestSerializer(data=request.data)
@@ -120,8 +144,29 @@ class TokenView(ApiView):
             raise serializers.ValidationError(
                 {"password": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        device = body.validated_data.get("device") or _printable(
+            request.headers.get("User-Agent", "")
+        )
+        token, secret = services.token_issue(user=user, device=device)
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
+        data = {"token": secret, "expiry": token.expiry}
+        return Response(TokenSerializer(data).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, **errors(401)},
+        tags=["auth"],
+        description="Đăng xuất: thu hồi mã truy cập đang dùng cho yêu cầu này.",
+    )
+    def delete(self, request: Request) -> Response:
+        token = request.auth
+        assert isinstance(token, ApiToken)  # the only authenticator of DELETE
+        services.token_revoke(token=token, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _printable(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable()).strip()[:100]
 
 
 class MeView(ApiView):

@@ -20,11 +20,13 @@ from inspections.models.evidence import (
 from inspections.models.inspection import Answer, Inspection, InspectionRevision
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
+from inspections.models.tokens import ApiToken
 
 __all__ = [
     "ActionResponse",
     "Answer",
     "AnswerType",
+    "ApiToken",
     "Assignment",
     "ClassificationLevel",
     "Commitment",

@@ -1,5 +1,6 @@
 """Every write of the domain, whatever the door (API, web pages, admin, commands)."""
 
+from inspections.services.accounts import token_issue, token_revoke, tokens_revoke_all
 from inspections.services.actions import (
     action_reopen,
     action_respond,
@@ -89,6 +90,9 @@ __all__ = [
     "round_update",
     "score_of",
     "submit_problems",
+    "token_issue",
+    "token_revoke",
+    "tokens_revoke_all",
     "unit_create",
     "unit_move",
     "unit_result_recompute",

@@ -1,0 +1,92 @@
+"""A user's own API tokens: the list of their devices, revoking one, signing out everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.views.base import ApiView, errors, get_visible
+from inspections import services
+from inspections.models import ApiToken
+from inspections.models.tokens import credentials_of
+
+
+class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+    """Never the secret, nor its hash: a device, its dates, and whether it is this request's."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "device", "created", "last_used", "expiry", "current"]
+
+    def get_current(self, token: ApiToken) -> bool:
+        request = self.context.get("request")
+        in_use = getattr(request, "auth", None)
+        return isinstance(in_use, ApiToken) and in_use.pk == token.pk
+
+
+def live_tokens(user: Any) -> QuerySet[ApiToken]:
+    """The user's tokens that still work: not expired, issued under the present password."""
+    return ApiToken.objects.filter(
+        user=user, expiry__gt=timezone.now(), credentials__in=credentials_of(user)
+    ).order_by("-last_used", "-created")
+
+
+class TokenListView(ApiView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+
+    @extend_schema(
+        responses={200: ApiTokenSerializer(many=True), **errors(401)},
+        tags=["auth"],
+        description=(
+            "Các mã truy cập còn hiệu lực của bạn, mỗi thiết bị một mã; không kèm mã bí mật."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(live_tokens(request.user))
+        context = {"request": request}
+        return self.get_paginated_response(
+            ApiTokenSerializer(page, many=True, context=context).data
+        )
+
+
+class TokenDetailView(ApiView):
+    """Revoke one of your tokens by its id (a lost phone); another user's is a 404."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema: the id is a UUID
+
+    @extend_schema(request=None, responses={204: None, **errors(401, 404)}, tags=["auth"])
+    def delete(self, request: Request, pk: str) -> Response:
+        token = get_visible(live_tokens(request.user), pk)
+        services.token_revoke(token=token, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokensRevokeAllView(ApiView):
+    """Sign out everywhere: every token of the user, this one included."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = None
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("TokensRevoked", {"revoked": serializers.IntegerField()}),
+            **errors(401),
+        },
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        revoked = services.tokens_revoke_all(user=request.user, by=request.user)
+        return Response({"revoked": revoked})
