@@ -86,6 +86,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", NO_REQUEST),
+            "pid": record.process,  # which gunicorn worker
         }
         request = getattr(record, "request", None)
         if isinstance(request, HttpRequest):

@@ -417,6 +417,11 @@ LOG_STREAM = env_choice("LOG_STREAM", "stdout", {"stdout", "stderr"})
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()
 ADMINS = env_admins("ADMINS")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -439,6 +444,7 @@ LOGGING: dict[str, Any] = {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false", "request_id"],
+            "formatter": "text",  # the mail's first line names the request id
         },
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

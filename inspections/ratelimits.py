@@ -80,7 +80,8 @@ def _redis_script(url: str) -> Any:
 
 def _redis_hit(key: str, limit: int, period: int) -> Verdict:
     script = _redis_script(settings.REDIS_URL)
-    wait_ms = int(script(keys=[key], args=[limit, period * 1000, uuid.uuid4().hex]))
+    # The cache's prefix, so that every key of ours in that Redis database starts alike.
+    wait_ms = int(script(keys=[f"csx:{key}"], args=[limit, period * 1000, uuid.uuid4().hex]))
     return Verdict(wait_ms == 0, wait_ms / 1000)
 
 

@@ -194,3 +194,24 @@ def test_log_format_defaults_to_text_in_development_and_refuses_nonsense() -> No
     assert read(DEBUG="true").stdout.split() == ["text", "INFO"]
     assert read(DEBUG="false", LOG_LEVEL="Warning").stdout.split() == ["json", "WARNING"]
     assert "LOG_FORMAT must be one of json/text" in read(DEBUG="true", LOG_FORMAT="xml").stderr
+
+
+def test_admins_get_the_error_by_mail_with_its_request_id(settings: Any, mailoutbox: Any) -> None:
+    settings.ROOT_URLCONF = FAILING_URLS
+    settings.ADMINS = [("Lan Nguyễn", "lan@example.vn")]
+    response = APIClient(raise_request_exception=False).get(
+        "/hong/", HTTP_X_REQUEST_ID="mail-req-0001"
+    )
+    assert response.status_code == 500
+    (mail,) = mailoutbox
+    assert mail.to == ["lan@example.vn"]
+    assert "Internal Server Error: /hong/" in mail.subject
+    assert "[mail-req-0001]" in mail.body
+    assert "RuntimeError at /hong/" in mail.body
+    assert "trang hỏng để thử nhật ký" in mail.body
+
+
+def test_no_mail_without_admins(settings: Any, mailoutbox: Any) -> None:
+    settings.ROOT_URLCONF = FAILING_URLS
+    APIClient(raise_request_exception=False).get("/hong/")
+    assert mailoutbox == []
