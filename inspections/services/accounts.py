@@ -23,7 +23,7 @@ from inspections.services.audit import record_event
 @transaction.atomic
 def token_issue(*, user: Any, device: str = "") -> tuple[ApiToken, str]:
     """A new token for one device, and its secret (shown once, stored only as a hash). Past
-    API_TOKENS_PER_USER live tokens, the least recently used go."""
+    API_TOKENS_PER_USER live tokens, the least recently used go; expired ones are cleared."""
     now = timezone.now()
     token: ApiToken
     secret: str
@@ -36,6 +36,8 @@ def token_issue(*, user: Any, device: str = "") -> tuple[ApiToken, str]:
     keep = settings.API_TOKENS_PER_USER
     extra = ApiToken.objects.filter(user=user).order_by("-last_used", "-created")[keep:]
     ApiToken.objects.filter(pk__in=[t.pk for t in extra]).delete()
+    # Expired tokens of anyone, so the table stays as small as the people who use it.
+    ApiToken.objects.filter(expiry__lte=now).delete()
     return token, secret
 
 

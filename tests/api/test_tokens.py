@@ -284,6 +284,15 @@ def test_one_more_device_than_allowed_ends_the_least_recently_used(lan: Any, set
     assert with_token(oldest).get("/api/v1/me/").status_code == 401
 
 
+def test_signing_in_clears_every_expired_token(lan: Any) -> None:
+    other = make_user("binh", None, None)
+    new_token(other, "đã hết hạn")
+    new_token(other, "còn hạn")
+    ApiToken.objects.filter(device="đã hết hạn").update(expiry=timezone.now())
+    new_token(lan)
+    assert sorted(ApiToken.objects.values_list("device", flat=True)) == ["", "còn hạn"]
+
+
 def test_a_rotated_secret_key_keeps_tokens_alive_through_its_fallback(
     lan: Any, settings: Any
 ) -> None:
