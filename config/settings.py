@@ -359,6 +359,9 @@ if _proxy_header:
 # API_TOKENS_PER_USER live at once (signing in on one more device ends the least recently
 # used), and dead with a password change or a deactivation (api/authentication.py).
 KNOX_TOKEN_MODEL = "inspections.ApiToken"
+# knox's migrations create its own token table without marking it swappable: an empty table,
+# and a content type that a flush or a restore would not rebuild. Ours replaces it entirely.
+MIGRATION_MODULES = {"knox": None}
 API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10, minimum=1)
 REST_KNOX: dict[str, Any] = {
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 30, minimum=1)),

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -13,9 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.views.base import ApiView, errors, get_visible
-from inspections import services
+from inspections import policies, selectors, services
 from inspections.models import ApiToken
-from inspections.models.tokens import credentials_of
 
 
 class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
@@ -33,13 +28,6 @@ class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
         return isinstance(in_use, ApiToken) and in_use.pk == token.pk
 
 
-def live_tokens(user: Any) -> QuerySet[ApiToken]:
-    """The user's tokens that still work: not expired, issued under the present password."""
-    return ApiToken.objects.filter(
-        user=user, expiry__gt=timezone.now(), credentials__in=credentials_of(user)
-    ).order_by("-last_used", "-created")
-
-
 class TokenListView(ApiView):
     permission_classes = [IsAuthenticated]
     serializer_class = ApiTokenSerializer
@@ -52,7 +40,7 @@ class TokenListView(ApiView):
         ),
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(live_tokens(request.user))
+        page = self.paginate_queryset(selectors.live_tokens(user=policies.acting(request.user)))
         context = {"request": request}
         return self.get_paginated_response(
             ApiTokenSerializer(page, many=True, context=context).data
@@ -68,8 +56,9 @@ class TokenDetailView(ApiView):
 
     @extend_schema(request=None, responses={204: None, **errors(401, 404)}, tags=["auth"])
     def delete(self, request: Request, pk: str) -> Response:
-        token = get_visible(live_tokens(request.user), pk)
-        services.token_revoke(token=token, by=request.user)
+        me = policies.acting(request.user)
+        token = get_visible(selectors.live_tokens(user=me), pk)
+        services.token_revoke(token=token, by=me)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -88,5 +77,6 @@ class TokensRevokeAllView(ApiView):
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        revoked = services.tokens_revoke_all(user=request.user, by=request.user)
+        me = policies.acting(request.user)
+        revoked = services.tokens_revoke_all(user=me, by=me)
         return Response({"revoked": revoked})

@@ -3,6 +3,7 @@
 Services write, selectors read; the web pages and the API call the same ones.
 """
 
+from inspections.selectors.accounts import live_tokens
 from inspections.selectors.actions import (
     OPEN_ACTION_STATES,
     action_list,
@@ -75,6 +76,7 @@ __all__ = [
     "history_chart",
     "inspection_list",
     "latest_snapshot",
+    "live_tokens",
     "my_tasks",
     "offline_inspection_ids",
     "open_actions",

@@ -7,8 +7,6 @@ a deactivation or "sign out everywhere" calls to remove the rows at once, with a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +15,12 @@ from django.utils.translation import gettext as _
 from inspections.errors import DomainError, Problem
 from inspections.models import ApiToken
 from inspections.models.tokens import credentials_of
+from inspections.policies import Actor
 from inspections.services.audit import record_event
 
 
 @transaction.atomic
-def token_issue(*, user: Any, device: str = "") -> tuple[ApiToken, str]:
+def token_issue(*, user: Actor, device: str = "") -> tuple[ApiToken, str]:
     """A new token for one device, and its secret (shown once, stored only as a hash). Past
     API_TOKENS_PER_USER live tokens, the least recently used go; expired ones are cleared."""
     now = timezone.now()
@@ -42,9 +41,9 @@ def token_issue(*, user: Any, device: str = "") -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, by: Any) -> None:
+def token_revoke(*, token: ApiToken, by: Actor) -> None:
     """Revoke one token: its owner's own doing (the one in use, or a lost phone's)."""
-    if token.user_id != getattr(by, "pk", None):
+    if token.user_id != by.pk:
         raise DomainError(
             _("Chỉ người dùng sở hữu mã truy cập được thu hồi nó."), problem=Problem.FORBIDDEN
         )
@@ -53,7 +52,7 @@ def token_revoke(*, token: ApiToken, by: Any) -> None:
 
 
 @transaction.atomic
-def tokens_revoke_all(*, user: Any, by: Any) -> int:
+def tokens_revoke_all(*, user: Actor, by: Actor) -> int:
     """Revoke every token of `user` ("sign out everywhere", a password change, a
     deactivation); returns how many there were."""
     count, _deleted = ApiToken.objects.filter(user=user).delete()
