@@ -23,6 +23,7 @@ from inspections.models import (
     Inspection,
     ModelVersion,
     OrgUnit,
+    Profile,
     RoleKind,
     Round,
     UserRole,
@@ -126,10 +127,8 @@ def _users(units: dict[str, OrgUnit], password: str) -> dict[str, Any]:
     for username, full_name, role, unit_code in [*STAFF, *office]:
         user = user_model.objects.filter(username=username).first()
         if user is None:
-            last, _sep, first = full_name.rpartition(" ")
-            user = user_model.objects.create(
-                username=username, password=hashed, first_name=first, last_name=last
-            )
+            user = user_model.objects.create(username=username, password=hashed)
+            Profile.objects.create(user=user, full_name=full_name)
             if role == RoleKind.INTERNAL_AFFAIRS:
                 grant_internal_affairs_admin(user)
         UserRole.objects.get_or_create(user=user, kind=role, unit=units[unit_code])

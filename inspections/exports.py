@@ -31,8 +31,9 @@ _CENT = Decimal("0.01")
 # Excel refuses these in a sheet title, and titles longer than 31 characters.
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_MAX = 31
-# Width (in characters) of each column: STT, Hạng, Mã, Đơn vị, Điểm, Xếp loại, Thay đổi, Ghi chú.
-_WIDTHS = (6, 15, 14, 46, 9, 13, 14, 26)
+# Width (in characters) of each column: STT, Hạng, Mã, Đơn vị, Điểm, Xếp loại, Thay đổi, Ghi chú,
+# Cán bộ kiểm tra.
+_WIDTHS = (6, 15, 14, 46, 9, 13, 14, 26, 36)
 _TITLE_ROWS = 5  # round, group, status, date, period; then a blank row, then the header
 HEADER_ROW = _TITLE_ROWS + 2
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
@@ -74,6 +75,7 @@ def _headers() -> list[str]:
         _("Xếp loại"),
         _("Thay đổi so với đợt trước"),
         _("Ghi chú"),
+        _("Cán bộ kiểm tra"),
     ]
 
 
@@ -142,6 +144,7 @@ def _cells(position: int, row: dict[str, Any]) -> list[Any]:
         row.get("classification_name") or row.get("classification") or "",
         movement_label(row),
         _note(row),
+        ", ".join(row.get("inspectors") or []),
     ]
 
 

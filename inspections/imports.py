@@ -48,8 +48,7 @@ def unit_headers() -> list[str]:
 def people_headers() -> list[str]:
     return [
         _("Tên đăng nhập"),
-        _("Họ"),
-        _("Tên"),
+        _("Họ và tên"),
         _("Email"),
         _("Vai trò (inspector, office, internal_affairs, leader)"),
         _("Mã đơn vị"),
@@ -66,7 +65,7 @@ def template_workbook() -> bytes:
     put_row(units, 2, ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
     people = workbook.create_sheet(PEOPLE_SHEET)
     put_row(people, 1, people_headers())
-    put_row(people, 2, ["nguyenvana", "Nguyễn", "Văn A", "a@example.vn", "office", "PHUONG-MOI"])
+    put_row(people, 2, ["nguyenthuha", "Nguyễn Thị Thu Hà", "ha@example.vn", "office", "PHUONG-MOI"])
     for sheet in (units, people):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -91,8 +90,7 @@ class UnitRow:
 class PersonRow:
     line: int
     username: str
-    last_name: str
-    first_name: str
+    full_name: str
     email: str
     role: str
     unit_code: str
@@ -209,10 +207,13 @@ def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
     units = set(OrgUnit.objects.values_list("code", flat=True)) | {u.code for u in plan.units}
     seen: set[tuple[str, str, str]] = set()
     for line, values in rows:
-        username, last, first, email, role, unit = (_text(v) for v in values[:6])
+        username, full_name, email, role, unit = (_text(v) for v in values[:5])
+        full_name = " ".join(full_name.split())
         found = []
         if not username or len(username) > 150 or not re.match(r"^[\w.@+-]+$", username):
             found.append(_("Tên đăng nhập trống hoặc có ký tự không hợp lệ."))
+        if not full_name or len(full_name) > 150:
+            found.append(_("Thiếu họ và tên (tối đa 150 ký tự)."))
         if email and "@" not in email:
             found.append(_("Email không hợp lệ."))
         if role not in _ROLES:
@@ -227,7 +228,7 @@ def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
         for message in found:
             plan.refuse(PEOPLE_SHEET, line, message)
         if not found:
-            plan.people.append(PersonRow(line, username, last, first, email, role, unit))
+            plan.people.append(PersonRow(line, username, full_name, email, role, unit))
 
 
 def existing_usernames(plan: ImportPlan) -> set[str]:

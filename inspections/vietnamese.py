@@ -66,3 +66,21 @@ def vietnamese_sort_key(text: str) -> str:
         else:
             letters.append(_OTHER_TOKEN)
     return "".join(letters) + _SEPARATOR + "".join(tones)
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """("Nguyễn Thị Thu", "Hà") from "Nguyễn Thị Thu Hà": the rest, then the given name."""
+    words = full_name.split()
+    if not words:
+        return "", ""
+    return " ".join(words[:-1]), words[-1]
+
+
+def person_sort_key(full_name: str) -> str:
+    """Vietnamese lists of people sort by the given name (the last word), then the rest.
+
+    Two keys side by side keep their order: the tone digits of the first key have as many
+    characters as its letters, so equal letters mean equally long keys up to the second one.
+    """
+    rest, given = split_full_name(full_name)
+    return vietnamese_sort_key(given) + vietnamese_sort_key(rest)

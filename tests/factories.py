@@ -8,9 +8,21 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from faker import Faker
 from PIL import Image
 
-from inspections.models import Group, OrgUnit, RoleKind, UserRole
+from inspections.models import Group, OrgUnit, Profile, RoleKind, UserRole
+
+_FAKE = Faker("vi_VN")
+_MIDDLE = ("Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Hữu", "Thanh")
+_GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Nam", "Phương", "Tâm")
+
+
+def vietnamese_name() -> str:
+    """Họ, tên đệm, tên: Faker's vi_VN names come in Western order (and "John")."""
+    return " ".join(
+        [_FAKE.last_name(), _FAKE.random_element(_MIDDLE), _FAKE.random_element(_GIVEN)]
+    )
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -35,15 +47,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="vi_VN")
-    last_name = factory.Faker("last_name", locale="vi_VN")
     password = factory.django.Password("matkhau-thu-nghiem")
 
+    @factory.post_generation
+    def full_name(user: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        """Every user gets a profile: "Họ và tên" as given, or a Vietnamese name from Faker."""
+        if create:
+            name = extracted or vietnamese_name()
+            Profile.objects.get_or_create(user=user, defaults={"full_name": name})
 
-def make_user(username: str, role: RoleKind | None, unit: OrgUnit | None) -> Any:
-    user = UserFactory(username=username)
+
+def make_user(
+    username: str, role: RoleKind | None, unit: OrgUnit | None, full_name: str | None = None
+) -> Any:
+    user = UserFactory(username=username, full_name=full_name)
     if role is not None:
         UserRole.objects.create(user=user, kind=role, unit=unit)
     return user

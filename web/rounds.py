@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.exports import ranking_csv, ranking_workbook
-from inspections.models import ModelVersion, OrgUnit, RoleKind, Round
+from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
 from inspections.policies import Viewer
 from web.errors import form_refusal, message_of
 
@@ -53,13 +53,21 @@ class RoundForm(forms.Form):
     open_now = forms.BooleanField(label=gettext_lazy("Mở ngay"), required=False)
 
 
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """People by "Họ và tên", in Vietnamese order (given name first)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return display_name(obj)
+
+
 class AssignForm(forms.Form):
-    inspector = forms.ModelChoiceField(
+    inspector = PersonChoiceField(
         label=gettext_lazy("Cán bộ kiểm tra"),
         queryset=get_user_model()
-        .objects.filter(roles__kind=RoleKind.INSPECTOR)
+        .objects.filter(roles__kind=RoleKind.INSPECTOR, is_active=True)
+        .select_related("profile")
         .distinct()
-        .order_by("last_name", "username"),
+        .order_by("profile__sort_key", "username"),
     )
     units = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Đơn vị"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from inspections.models import EvidencePhoto, Group, OrgUnit
+from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
 from inspections.policies import may_see_original
 
 User = get_user_model()
@@ -38,7 +38,13 @@ class GroupSerializer(serializers.ModelSerializer[Group]):
 class UserBriefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    full_name = serializers.CharField(source="get_full_name")
+    full_name = serializers.SerializerMethodField()
+
+    def get_full_name(self, person: Any) -> str:
+        """ "Họ và tên" as typed, e.g. "Nguyễn Thị Thu Hà"."""
+        if isinstance(person, dict):
+            return str(person.get("full_name", ""))
+        return display_name(person)
 
 
 @extend_schema_field(

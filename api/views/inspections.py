@@ -28,7 +28,7 @@ from inspections.selectors.filters import InspectionFilter
 
 
 def detailed(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    return rows.select_related("unit", "inspector").prefetch_related(
+    return rows.select_related("unit", "inspector__profile").prefetch_related(
         Prefetch("answers", queryset=Answer.objects.select_related("criterion").order_by("id")),
         Prefetch("photos", queryset=EvidencePhoto.objects.select_related("criterion")),
     )

@@ -19,7 +19,7 @@ from api.errors import ErrorSerializer
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
 from inspections import policies, ratelimits, services
-from inspections.models import ApiToken
+from inspections.models import ApiToken, display_name
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -176,7 +176,7 @@ class MeView(ApiView):
         data = {
             "id": user.pk,
             "username": user.username,
-            "get_full_name": user.get_full_name(),
+            "full_name": display_name(user),
             "email": user.email,
             "roles": roles,
             "units": units,

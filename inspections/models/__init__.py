@@ -19,6 +19,7 @@ from inspections.models.evidence import (
 )
 from inspections.models.inspection import Answer, Inspection, InspectionRevision
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
+from inspections.models.people import Invitation, Profile, display_name
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
 from inspections.models.tokens import ApiToken
 
@@ -39,13 +40,16 @@ __all__ = [
     "Group",
     "Inspection",
     "InspectionRevision",
+    "Invitation",
     "ModelVersion",
     "OrgUnit",
     "PublishedVersionFrozen",
+    "Profile",
     "RankingSnapshot",
     "RoleKind",
     "Round",
     "Section",
     "UnitResult",
     "UserRole",
+    "display_name",
 ]

@@ -17,7 +17,7 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_name = models.CharField(_("tài khoản"), max_length=150, blank=True)
+    actor_name = models.CharField(_("người thực hiện (họ và tên)"), max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=60)
     object_type = models.CharField(_("đối tượng"), max_length=60)
     object_id = models.CharField(max_length=64)

@@ -15,7 +15,7 @@ from inspections.selectors.filters import InspectionFilter, filtered
 def inspection_list(
     *, user: Viewer, query: Mapping[str, Any] | None = None
 ) -> QuerySet[Inspection]:
-    rows = inspections_for(user).select_related("unit", "inspector", "round")
+    rows = inspections_for(user).select_related("unit", "inspector__profile", "round")
     return filtered(InspectionFilter, query, rows.order_by("-created_at", "id"))
 
 

@@ -12,6 +12,7 @@ from inspections import scoring
 from inspections.models import (
     ClassificationLevel,
     Group,
+    Inspection,
     OrgUnit,
     RankingSnapshot,
     Round,
@@ -32,6 +33,8 @@ class RankingRow:
     provisional: bool
     previous_rank: int | None
     movement: int | None  # previous rank minus this rank; None = "mới" (new) or unranked
+    # "Họ và tên" of the inspectors whose approved inspections count, in Vietnamese order.
+    inspectors: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -123,6 +126,7 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
             },
         )
     previous = _previous_ranks(round)
+    inspectors = _inspectors(round)
     class_order = [rule.code for rule in rules.classes]
     for group_id, ranking in rankings.items():
         members = [u for u in units.values() if u["group_id"] == group_id]
@@ -155,9 +159,27 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
                     provisional=bool(result.get("provisional")),
                     previous_rank=before,
                     movement=scoring.movement(ranked.rank, before),
+                    inspectors=inspectors.get(ranked.unit_id, []),
                 )
             )
     return [r for r in rankings.values() if r.rows or group is not None]
+
+
+def _inspectors(round: Round) -> dict[int, list[str]]:
+    """unit → the names of the inspectors of its approved official inspections (one query)."""
+    rows = (
+        Inspection.objects.filter(
+            round=round, kind=Inspection.Kind.OFFICIAL, state=Inspection.State.APPROVED
+        )
+        .order_by("unit_id", "inspector__profile__sort_key", "inspector__username")
+        .values_list("unit_id", "inspector__profile__full_name", "inspector__username")
+    )
+    found: dict[int, list[str]] = {}
+    for unit_id, full_name, username in rows:
+        names = found.setdefault(unit_id, [])
+        if (full_name or username) not in names:
+            names.append(full_name or username)
+    return found
 
 
 def _previous_ranks(round: Round) -> dict[tuple[int, int], int]:

@@ -31,8 +31,8 @@ def progress_board(round: Round) -> list[BoardRow]:
     """Every assignment of a round with its inspection's state; late ones marked (two queries)."""
     assignments = list(
         Assignment.objects.filter(round=round)
-        .select_related("round", "unit", "inspector")
-        .order_by("unit__sort_key", "inspector__username")
+        .select_related("round", "unit", "inspector__profile")
+        .order_by("unit__sort_key", "inspector__profile__sort_key", "inspector__username")
     )
     inspections = {
         (i.unit_id, i.inspector_id): i
@@ -121,5 +121,5 @@ def round_list(*, query: Mapping[str, Any] | None = None) -> QuerySet[Round]:
 def assignment_list(
     *, user: Viewer, query: Mapping[str, Any] | None = None
 ) -> QuerySet[Assignment]:
-    rows = assignments_for(user).select_related("round", "unit", "inspector")
+    rows = assignments_for(user).select_related("round", "unit", "inspector__profile")
     return filtered(AssignmentFilter, query, rows.order_by("round_id", "unit__sort_key", "id"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from inspections.models import Event
+from inspections.models import Event, display_name
 from inspections.policies import Actor
 
 
@@ -14,7 +14,7 @@ def record_event(*, actor: Actor | None, action: str, target: models.Model, **da
     user = actor if getattr(actor, "is_authenticated", False) else None
     return Event.objects.create(
         actor=user,
-        actor_name=getattr(user, "username", "") if user else "",
+        actor_name=display_name(user)[:150] if user else "",
         action=action,
         object_type=target._meta.model_name or "",
         object_id=str(target.pk),

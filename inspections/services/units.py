@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from inspections.errors import DomainError, Problem
 from inspections.imports import ImportPlan, existing_usernames, plan_import
-from inspections.models import Group, OrgUnit, UserRole
+from inspections.models import Group, OrgUnit, Profile, UserRole
 from inspections.policies import Actor
 from inspections.services.audit import record_event
 from inspections.services.common import checked, model_update, require_configurer
@@ -75,14 +75,10 @@ def directory_import(*, by: Actor, data: bytes) -> ImportReport:
     for person in plan.people:
         user = users.get(person.username)
         if user is None:
-            user = get_user_model()(
-                username=person.username,
-                first_name=person.first_name,
-                last_name=person.last_name,
-                email=person.email,
-            )
-            user.set_unusable_password()  # the IT officer sets the first password
+            user = get_user_model()(username=person.username, email=person.email)
+            user.set_unusable_password()  # the person sets it through the invitation
             user.save()
+            Profile.objects.create(user=user, full_name=person.full_name)
             users[person.username] = user
             report.people_created += 1
         _role, created = UserRole.objects.get_or_create(

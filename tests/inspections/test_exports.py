@@ -30,6 +30,7 @@ HEADERS = [
     "Xếp loại",
     "Thay đổi so với đợt trước",
     "Ghi chú",
+    "Cán bộ kiểm tra",
 ]
 LONG_GROUP = "Khối phường: xã/thị trấn [vùng ven] và khu công nghiệp"
 
@@ -125,11 +126,21 @@ def test_it_writes_ranks_ties_movement_and_unranked_units_last() -> None:
     first = HEADER_ROW + 1
 
     assert [_values(ws, first + i) for i in range(5)] == [
-        [1, 1, "SNV", "Sở Nội vụ", 95.5, "Xuất sắc", "↑2", None],
-        [2, 2, "STC", "Sở Tài chính", 85, "Tốt", "↓1", None],
-        [3, 2, "SXD", "Sở Xây dựng", 85, "Tốt", "mới", "Tạm tính"],
-        [4, 4, "SYT", "Sở Y tế", 70.25, "Khá", "—", None],
-        [5, "Chưa xếp hạng", "STP", "Sở Tư pháp", None, None, None, "Chưa có kết quả được duyệt"],
+        [1, 1, "SNV", "Sở Nội vụ", 95.5, "Xuất sắc", "↑2", None, None],
+        [2, 2, "STC", "Sở Tài chính", 85, "Tốt", "↓1", None, None],
+        [3, 2, "SXD", "Sở Xây dựng", 85, "Tốt", "mới", "Tạm tính", None],
+        [4, 4, "SYT", "Sở Y tế", 70.25, "Khá", "—", None, None],
+        [
+            5,
+            "Chưa xếp hạng",
+            "STP",
+            "Sở Tư pháp",
+            None,
+            None,
+            None,
+            "Chưa có kết quả được duyệt",
+            None,
+        ],
     ]
     assert ws.max_row == first + 4
 
@@ -187,10 +198,21 @@ def test_it_writes_a_csv_excel_reads_as_utf8() -> None:
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == ["Khối thi đua", *HEADERS]
     assert rows[1:] == [
-        ["Khối sở, ban, ngành", "1", "1", "SNV", "Sở Nội vụ", "95.50", "Xuất sắc", "↑2", ""],
-        ["Khối sở, ban, ngành", "2", "2", "STC", "Sở Tài chính", "85.00", "Tốt", "↓1", ""],
-        ["Khối sở, ban, ngành", "3", "2", "SXD", "Sở Xây dựng", "85.00", "Tốt", "mới", "Tạm tính"],
-        ["Khối sở, ban, ngành", "4", "4", "SYT", "Sở Y tế", "70.25", "Khá", "—", ""],
+        ["Khối sở, ban, ngành", "1", "1", "SNV", "Sở Nội vụ", "95.50", "Xuất sắc", "↑2", "", ""],
+        ["Khối sở, ban, ngành", "2", "2", "STC", "Sở Tài chính", "85.00", "Tốt", "↓1", "", ""],
+        [
+            "Khối sở, ban, ngành",
+            "3",
+            "2",
+            "SXD",
+            "Sở Xây dựng",
+            "85.00",
+            "Tốt",
+            "mới",
+            "Tạm tính",
+            "",
+        ],
+        ["Khối sở, ban, ngành", "4", "4", "SYT", "Sở Y tế", "70.25", "Khá", "—", "", ""],
         [
             "Khối sở, ban, ngành",
             "5",
@@ -201,8 +223,9 @@ def test_it_writes_a_csv_excel_reads_as_utf8() -> None:
             "",
             "",
             "Chưa có kết quả được duyệt",
+            "",
         ],
-        [LONG_GROUP, "1", "1", "PANLAC", "Phường An Lạc", "80.10", "Tốt", "—", ""],
+        [LONG_GROUP, "1", "1", "PANLAC", "Phường An Lạc", "80.10", "Tốt", "—", "", ""],
     ]
 
 

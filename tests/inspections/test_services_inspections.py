@@ -193,7 +193,8 @@ def test_no_inspection_starts_in_a_round_that_is_not_open(open_round, version, o
 
 def test_creating_records_who_created_which_inspection(draft, cast):
     event = Event.objects.get(action="inspection_created")
-    assert event.actor == cast.inspector and event.actor_name == "kiemtra1"
+    assert event.actor == cast.inspector
+    assert event.actor_name == cast.inspector.profile.full_name
     assert (event.object_type, event.object_id) == ("inspection", str(draft.pk))
 
 

@@ -30,7 +30,7 @@ def workbook(units: list[list[Any]], people: list[list[Any]]) -> SimpleUploadedF
     for row in units:
         sheet.append(row)
     other = book.create_sheet("Nguoi dung")
-    other.append(["Tên đăng nhập", "Họ", "Tên", "Email", "Vai trò", "Mã đơn vị"])
+    other.append(["Tên đăng nhập", "Họ và tên", "Email", "Vai trò", "Mã đơn vị"])
     for row in people:
         other.append(row)
     out = io.BytesIO()
@@ -42,12 +42,12 @@ GOOD_UNITS = [
     ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"],
     ["TH-MOI", "Trường Tiểu học Mới", "PHUONG-MOI", "phuong-xa", None],
 ]
-GOOD_PEOPLE = [["nguyenvana", "Nguyễn", "Văn A", "a@example.vn", "office", "PHUONG-MOI"]]
+GOOD_PEOPLE = [["nguyenvana", "Nguyễn Văn An", "a@example.vn", "office", "PHUONG-MOI"]]
 BAD_UNITS = [
     ["", "Không mã", "UBND", "phuong-xa", None],
     ["X1", "Sai", "KHONG-CO", "khoi-la", "32/13/2026"],
 ]
-BAD_PEOPLE = [["tranb", "Trần", "B", "khong-email", "giam-doc", "DV-LA"]]
+BAD_PEOPLE = [["tranb", "Trần Thị Bích", "khong-email", "giam-doc", "DV-LA"]]
 
 
 def test_the_template_downloads_as_a_workbook_with_both_sheets(cast: Any) -> None:
@@ -86,6 +86,7 @@ def test_the_real_run_writes_nothing_when_one_row_is_bad_and_everything_when_non
     assert school.parent.code == "PHUONG-MOI" and school.group.code == "phuong-xa"
     role = UserRole.objects.get(user__username="nguyenvana")
     assert (role.kind, role.unit.code) == ("office", "PHUONG-MOI")
+    assert role.user.profile.full_name == "Nguyễn Văn An"
 
 
 def test_a_file_that_is_not_a_workbook_is_a_400_and_others_cannot_import(cast: Any) -> None:
