@@ -118,6 +118,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "inspections",
     "api",
     "web",
@@ -133,6 +136,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor: the session's verified device, then our account steps (web/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "web.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A refused action no view caught: its error page, with the status of inspections/errors.py.
     "web.middleware.DomainErrorMiddleware",
@@ -311,6 +317,44 @@ if not DEBUG and not _UNDER_TESTS:
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 # Without collectstatic (development, tests) WhiteNoise looks files up as they are asked for.
 WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_TESTS
+
+# E-mail: every message goes out through inspections/mail.py. With EMAIL_HOST set, over SMTP;
+# without it in development, to the console and as .eml files under EMAIL_FILE_PATH (printed
+# by `make run`). A production server without EMAIL_HOST refuses to start: invitations and
+# password resets would silently go nowhere.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Công Sở Xanh <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "mail"))
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG or _UNDER_TESTS:
+    EMAIL_BACKEND = "inspections.mail.ConsoleAndFileBackend"
+else:
+    raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off")
+# Named in every message, with the product's name.
+AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Nội vụ").strip()
+# The address people open the product at, for links in e-mails and invitation sheets.
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
+).rstrip("/")
+# Invitation links work once and for this many days; password reset links for these hours.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
+
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Công Sở Xanh")
+# Demo data enrols its Internal Affairs user with this secret (hex), printed by `make run`.
+DEMO_TOTP_KEY = os.environ.get("DEMO_TOTP_KEY", "3132333435363738393031323334353637383930")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

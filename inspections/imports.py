@@ -65,7 +65,9 @@ def template_workbook() -> bytes:
     put_row(units, 2, ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
     people = workbook.create_sheet(PEOPLE_SHEET)
     put_row(people, 1, people_headers())
-    put_row(people, 2, ["nguyenthuha", "Nguyễn Thị Thu Hà", "ha@example.vn", "office", "PHUONG-MOI"])
+    put_row(
+        people, 2, ["nguyenthuha", "Nguyễn Thị Thu Hà", "ha@example.vn", "office", "PHUONG-MOI"]
+    )
     for sheet in (units, people):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

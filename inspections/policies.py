@@ -134,6 +134,34 @@ def may_configure(user: Viewer) -> bool:
     return is_internal_affairs(user) or bool(getattr(user, "is_superuser", False))
 
 
+def may_manage_people(user: Viewer) -> bool:
+    """Accounts, roles and invitations: Internal Affairs (the IT officer keeps the admin)."""
+    return is_internal_affairs(user)
+
+
+def may_manage_person(user: Viewer, person: Actor) -> bool:
+    """Internal Affairs manages people, except the IT officer's superuser accounts."""
+    return may_manage_people(user) and not person.is_superuser
+
+
+def needs_two_factor(user: Viewer) -> bool:
+    """Those who approve what becomes public rankings, and the admin, sign in with a code."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(getattr(user, "is_superuser", False)) or is_internal_affairs(user)
+
+
+def needs_verification(user: Viewer) -> bool:
+    """A code at sign-in: required as above, and for anyone who chose to enrol a device."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        enrolled = bool(user.profile.two_factor_enabled)  # type: ignore[union-attr]
+    except (AttributeError, ObjectDoesNotExist):
+        enrolled = False
+    return enrolled or needs_two_factor(user)
+
+
 def may_read_rounds(user: Viewer) -> bool:
     """Round boards and unpublished rankings: Internal Affairs and leaders (who read only)."""
     return sees_everything(user)

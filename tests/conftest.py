@@ -78,3 +78,60 @@ def open_round(version: Any, cast: Any) -> Any:
         ends_on=datetime.date(2026, 12, 31),
         open_now=True,
     )
+
+
+class Inbox:
+    """What the loopback SMTP server received, parsed as e-mails."""
+
+    def __init__(self) -> None:
+        self.raw: list[bytes] = []
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(envelope.original_content or envelope.content)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[Any]:
+        from email import message_from_bytes
+        from email.policy import default
+
+        return [message_from_bytes(raw, policy=default) for raw in self.raw]
+
+    @staticmethod
+    def text_of(message: Any) -> str:
+        return str(message.get_body(preferencelist=("plain",)).get_content())
+
+    @staticmethod
+    def html_of(message: Any) -> str:
+        return str(message.get_body(preferencelist=("html",)).get_content())
+
+
+@pytest.fixture(scope="session")
+def _smtp_server() -> Any:
+    """One real SMTP server (aiosmtpd) on a free loopback port for the whole run."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    inbox.port = port
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(_smtp_server: Inbox, settings: Any) -> Inbox:
+    """Mail of this test goes over SMTP to the loopback server; its inbox starts empty."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = _smtp_server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    _smtp_server.raw.clear()
+    return _smtp_server

@@ -8,3 +8,11 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Công Sở Xanh — trang web"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from web.accounts import remember_epoch
+
+        # Every way in (our sign-in page, the admin's, an invitation) marks the session's epoch.
+        user_logged_in.connect(remember_epoch, dispatch_uid="web.remember_epoch")

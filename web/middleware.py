@@ -1,17 +1,80 @@
-"""Where a refused action that no view caught becomes its error page, and a sign-in refused
-by the limit per address becomes its 429 page (the API answers both in JSON itself)."""
+"""Request steps of the web pages: the account checks of every signed-in request (a session
+from before "sign out everywhere" or a password change ends; an account that owes a second
+factor or a new password goes to that page first); where a refused action that no view caught
+becomes its error page, and a sign-in refused by the limit per address its 429 page."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth import logout
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from inspections import policies
 from inspections.errors import DomainError, http_status
 from inspections.ratelimits import login_wait
+from inspections.services import two_factor
+from web.accounts import EPOCH_KEY
 from web.errors import HTML, error_page, message_of
+
+# Pages open to a session that still owes a code or a new password.
+_ALWAYS_OPEN = ("/static/", "/i18n/", "/sw.js", "/favicon")
+
+
+class AccountMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN):
+            return self.get_response(request)
+        try:
+            profile = user.profile
+            epoch, must_change = profile.session_epoch, profile.must_change_password
+        except ObjectDoesNotExist:
+            epoch, must_change = 0, False
+        if request.session.get(EPOCH_KEY, 0) != epoch:
+            logout(request)
+            return self.get_response(request)
+        open_paths = (
+            reverse("logout"),
+            reverse("two-factor"),
+            reverse("two-factor-enrol"),
+            reverse("password-change"),
+            reverse("set_language"),
+        )
+        if request.path in open_paths:
+            return self.get_response(request)
+        if policies.needs_verification(user) and not verified(user):
+            target = "two-factor" if two_factor.has_second_factor(user) else "two-factor-enrol"
+            return self._send_to(request, target, _("Hãy nhập mã xác thực hai bước."))
+        if must_change:
+            return self._send_to(request, "password-change", _("Hãy đổi mật khẩu trước."))
+        return self.get_response(request)
+
+    @staticmethod
+    def _send_to(request: HttpRequest, name: str, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": message, "code": "account_step", "errors": {}}, status=403
+            )
+        url = reverse(name)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)
+
+
+def verified(user: object) -> bool:
+    """The session gave a second factor (django-otp's middleware says so)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
 
 
 class DomainErrorMiddleware:

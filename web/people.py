@@ -73,13 +73,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     request,
                     _(
                         "Đã nhập: %(u)s đơn vị mới, %(uu)s đơn vị cập nhật, "
-                        "%(p)s người dùng mới, %(r)s vai trò."
+                        "%(p)s người dùng mới, %(r)s vai trò; đã gửi %(i)s thư mời."
                     )
                     % {
                         "u": report.units_created,
                         "uu": report.units_updated,
                         "p": report.people_created,
                         "r": report.roles_added,
+                        "i": report.invitations_sent,
                     },
                 )
                 return redirect("people-import")

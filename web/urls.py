@@ -5,7 +5,20 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path
 
-from web import checklist, commitments, dashboard, office, offline, people, reviews, rounds, views
+from web import (
+    accounts,
+    checklist,
+    commitments,
+    dashboard,
+    office,
+    offline,
+    people,
+    people_pages,
+    reviews,
+    rounds,
+    two_factor,
+    views,
+)
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -15,8 +28,25 @@ urlpatterns: list[URLPattern] = [
         ),
         name="login",
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.my_work, name="home"),
+    path("dang-xuat/", accounts.LogoutView.as_view(), name="logout"),
+    path("dang-xuat-moi-noi/", accounts.sign_out_everywhere, name="sign-out-everywhere"),
+    path("tai-khoan/", accounts.account, name="account"),
+    path("tai-khoan/mat-khau/", accounts.password_page, name="password-change"),
+    path("xac-thuc/", two_factor.verify, name="two-factor"),
+    path("xac-thuc/dang-ky/", two_factor.enrol, name="two-factor-enrol"),
+    path("xac-thuc/ma-du-phong/", two_factor.recovery_renew, name="two-factor-recovery"),
+    path("xac-thuc/tat/", two_factor.disable, name="two-factor-disable"),
+    path("moi/<str:token>/", accounts.invitation, name="invitation"),
+    path("quen-mat-khau/", accounts.password_reset, name="password-reset"),
+    path("quen-mat-khau/da-gui/", accounts.password_reset_sent, name="password-reset-sent"),
+    path(
+        "dat-lai-mat-khau/<uidb64>/<token>/",
+        accounts.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("dat-lai-mat-khau/xong/", accounts.password_reset_done, name="password-reset-done"),
+    path("", views.home, name="home"),
+    path("viec-cua-toi/", views.my_work, name="my-work"),
     path("sw.js", offline.service_worker, name="service-worker"),
     path("offline/manifest.json", offline.offline_manifest, name="offline-manifest"),
     path("phan-cong/<int:pk>/bat-dau/", views.start, name="inspection-start"),
@@ -41,6 +71,17 @@ urlpatterns: list[URLPattern] = [
     path("nhap-du-lieu/", people.import_page, name="people-import"),
     path("nhap-du-lieu/mau.xlsx", people.template_file, name="people-template"),
     path("nhap-du-lieu/sap-nhap/", people.retire, name="people-retire"),
+    path("nguoi-dung/", people_pages.people_page, name="people"),
+    path("nguoi-dung/them/", people_pages.person_add, name="person-add"),
+    path("nguoi-dung/phieu-moi/", people_pages.invitation_sheets, name="invitation-sheets"),
+    path("nguoi-dung/<int:pk>/", people_pages.person_page, name="person"),
+    path("nguoi-dung/<int:pk>/vai-tro/", people_pages.role_add, name="person-role-add"),
+    path(
+        "nguoi-dung/<int:pk>/vai-tro/<int:role_id>/thu-hoi/",
+        people_pages.role_remove,
+        name="person-role-remove",
+    ),
+    path("nguoi-dung/<int:pk>/<str:step>/", people_pages.person_state, name="person-state"),
     path("duyet/", reviews.queue, name="review-queue"),
     path("duyet/<uuid:pk>/", reviews.inspection_page, name="review-inspection"),
     path("duyet/<uuid:pk>/duyet/", reviews.approve, name="review-approve"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,35 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import policies, services
+from inspections import policies, selectors, services
 from inspections.errors import DomainError, InspectionExists
-from inspections.models import Assignment
+from inspections.models import Assignment, RoleKind
 from inspections.selectors import my_tasks
 from web.errors import form_refusal
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is; a person with several roles sees a block for each."""
+    user = request.user
+    kinds = {role.kind for role in policies.roles_of(user)}
+    if kinds == {RoleKind.INSPECTOR}:
+        return my_work(request)
+    if kinds == {RoleKind.OFFICE}:
+        return redirect("unit-home")
+    if kinds == {RoleKind.LEADER}:
+        return redirect("dashboard")
+    context: dict[str, Any] = {
+        "kinds": kinds,
+        "office_units": policies.units_where(user, RoleKind.OFFICE),
+    }
+    if RoleKind.INSPECTOR in kinds:
+        tasks = my_tasks(user)
+        context.update(tasks=tasks, late_count=sum(t.late for t in tasks))
+    if RoleKind.INTERNAL_AFFAIRS in kinds:
+        context["waiting"] = selectors.waiting_for_internal_affairs()
+        context["queue"] = selectors.review_queue(user=user)[:20]
+    return render(request, "web/home.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
 from inspections import policies, ratelimits, services
 from inspections.models import ApiToken, display_name
+from inspections.services import two_factor
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -30,6 +31,13 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
         required=False,
         allow_blank=True,
         help_text="Tên thiết bị, hiện trong danh sách mã truy cập (mặc định: User-Agent)",
+    )
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="Mã xác thực hai bước (6 chữ số, hoặc một mã dự phòng): bắt buộc với Phòng "
+        "Nội vụ, quản trị và ai đã bật xác thực hai bước.",
     )
 
 
@@ -142,6 +150,18 @@ class TokenView(ApiView):
             raise serializers.ValidationError(
                 {"password": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}
             )
+        if policies.needs_verification(user):
+            code = body.validated_data.get("otp", "")
+            if not code:
+                raise serializers.ValidationError(
+                    {"otp": [_("Tài khoản này cần mã xác thực hai bước.")]}, code="otp_required"
+                )
+            if not two_factor.has_second_factor(user):
+                raise serializers.ValidationError(
+                    {"otp": [_("Hãy bật xác thực hai bước trên trang web trước.")]}
+                )
+            if two_factor.second_factor_check(user=user, code=code) is None:
+                raise serializers.ValidationError({"otp": [_("Mã xác thực không đúng.")]})
         device = body.validated_data.get("device") or _printable(
             request.headers.get("User-Agent", "")
         )

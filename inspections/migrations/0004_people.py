@@ -62,6 +62,10 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "two_factor_enabled",
+                    models.BooleanField(default=False, verbose_name="đã bật xác thực hai bước"),
+                ),
+                (
                     "must_change_password",
                     models.BooleanField(default=False, verbose_name="phải đổi mật khẩu"),
                 ),

@@ -28,6 +28,8 @@ class Profile(models.Model):
     )
     # Set when someone else chose the password: the next sign-in asks for a new one.
     must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
+    # A confirmed authenticator app: every sign-in then asks for its code.
+    two_factor_enabled = models.BooleanField(_("đã bật xác thực hai bước"), default=False)
     # Raised to end every session at once ("đăng xuất mọi nơi", a password change).
     session_epoch = models.PositiveIntegerField(default=0)
 

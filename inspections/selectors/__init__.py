@@ -23,6 +23,7 @@ from inspections.selectors.checklist import (
 from inspections.selectors.commitments import commitment_list
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
 from inspections.selectors.inspections import inspection_list, review_queue
+from inspections.selectors.people import people_list
 from inspections.selectors.rankings import (
     GroupRanking,
     RankingRow,
@@ -41,6 +42,7 @@ from inspections.selectors.rounds import (
     round_list,
     rounds_progress,
     top_and_bottom,
+    waiting_for_internal_affairs,
 )
 from inspections.selectors.tasks import Task, my_tasks, offline_inspection_ids, thumbnail_ids
 from inspections.selectors.units import (
@@ -81,6 +83,7 @@ __all__ = [
     "offline_inspection_ids",
     "open_actions",
     "overdue_on",
+    "people_list",
     "progress_board",
     "ranking_compute",
     "ranking_for_round",
@@ -97,4 +100,5 @@ __all__ = [
     "unit_list",
     "units_with_overdue_actions",
     "visible_inspection",
+    "waiting_for_internal_affairs",
 ]

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from inspections.models import (
     CorrectiveAction,
     Inspection,
     OrgUnit,
+    RoleKind,
     Round,
 )
 
@@ -123,6 +125,39 @@ class CommitmentFilter(django_filters.FilterSet):
     class Meta:
         model = Commitment
         fields: list[str] = []
+
+
+class PersonFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_words",
+        label=gettext_lazy("Họ tên, tên đăng nhập hoặc email"),
+        max_length=100,
+    )
+    role = django_filters.ChoiceFilter(
+        field_name="roles__kind", choices=RoleKind.choices, label=gettext_lazy("Vai trò")
+    )
+    unit = id_filter("roles__unit_id", gettext_lazy("Đơn vị"))
+    active = django_filters.ChoiceFilter(
+        method="filter_active",
+        choices=[("1", gettext_lazy("Đang hoạt động")), ("0", gettext_lazy("Đã khóa"))],
+        label=gettext_lazy("Trạng thái"),
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields: list[str] = []
+
+    def filter_words(self, rows: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if not value:
+            return rows
+        return rows.filter(
+            Q(profile__full_name__icontains=value)
+            | Q(username__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+    def filter_active(self, rows: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return rows.filter(is_active=value == "1") if value else rows
 
 
 def filtered(

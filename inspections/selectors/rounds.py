@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from inspections.models import Assignment, Inspection, Round, UnitResult
+from inspections.models import Assignment, CorrectiveAction, Inspection, Round, UnitResult
 from inspections.policies import Viewer, assignments_for
 from inspections.selectors.filters import AssignmentFilter, RoundFilter, filtered
 
@@ -123,3 +124,39 @@ def assignment_list(
 ) -> QuerySet[Assignment]:
     rows = assignments_for(user).select_related("round", "unit", "inspector__profile")
     return filtered(AssignmentFilter, query, rows.order_by("round_id", "unit__sort_key", "id"))
+
+
+@dataclass
+class Waiting:
+    """What waits for Internal Affairs, counted for its home page."""
+
+    submitted: int
+    responded_actions: int
+    late_assignments: int
+
+
+def waiting_for_internal_affairs() -> Waiting:
+    """Inspections to review, fixes to verify, and late assignments in open rounds (3 queries)."""
+    today = timezone.localdate()
+    finished = Inspection.objects.filter(
+        round_id=OuterRef("round_id"),
+        unit_id=OuterRef("unit_id"),
+        inspector_id=OuterRef("inspector_id"),
+        kind=Inspection.Kind.OFFICIAL,
+        state__in=[Inspection.State.SUBMITTED, Inspection.State.APPROVED],
+    )
+    late = (
+        Assignment.objects.filter(round__status=Round.Status.OPEN)
+        .annotate(due=Coalesce("due_on", "round__ends_on"))
+        .filter(due__lt=today)
+        .exclude(Exists(finished))
+    )
+    return Waiting(
+        submitted=Inspection.objects.filter(
+            kind=Inspection.Kind.OFFICIAL, state=Inspection.State.SUBMITTED
+        ).count(),
+        responded_actions=CorrectiveAction.objects.filter(
+            status=CorrectiveAction.Status.RESPONDED
+        ).count(),
+        late_assignments=late.count(),
+    )

@@ -1,4 +1,5 @@
-"""Roles: who is an inspector, an office user, Internal Affairs or a leader, and where.
+"""People and their roles: accounts Internal Affairs adds, edits, locks and unlocks, and
+who is an inspector, an office user, Internal Affairs or a leader, and where.
 
 The own-unit rule is not decided here: a person may hold several roles, and the rule bites
 where it matters, at assignment, at the start of an inspection and at approval.
@@ -8,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from inspections import policies
 from inspections.errors import DomainError, Problem
-from inspections.models import OrgUnit, RoleKind, UserRole
+from inspections.models import OrgUnit, Profile, RoleKind, UserRole
 from inspections.policies import Actor
+from inspections.services.accounts import invitation_send, profile_of, sessions_end_all
 from inspections.services.audit import record_event
 from inspections.services.common import require_configurer
 
@@ -81,3 +85,103 @@ def role_revoke(*, by: Actor, role: UserRole) -> None:
     )
     role.delete()
     _forget_cached_roles(role.user)
+
+
+def _require(by: Actor, person: Actor | None = None) -> None:
+    allowed = (
+        policies.may_manage_people(by) if person is None else policies.may_manage_person(by, person)
+    )
+    if not allowed:
+        raise DomainError(_("Chỉ Phòng Nội vụ được quản lý người dùng."), problem=Problem.FORBIDDEN)
+
+
+def _check_name(full_name: str) -> str:
+    name = " ".join(full_name.split())
+    if not name or len(name) > 150:
+        raise DomainError(
+            _("Chưa lưu được."), fields={"full_name": [_("Thiếu họ và tên (tối đa 150 ký tự).")]}
+        )
+    return name
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by: Actor,
+    username: str,
+    full_name: str,
+    email: str = "",
+    language: str = "vi",
+    invite: bool = True,
+) -> Actor:
+    """A new account without a password: the invitation link (e-mailed or printed) sets it."""
+    _require(by)
+    name = _check_name(full_name)
+    users = get_user_model()
+    if users.objects.filter(username__iexact=username).exists():
+        raise DomainError(
+            _("Chưa lưu được."),
+            fields={"username": [_("Tên đăng nhập này đã có người dùng.")]},
+        )
+    user = users(username=username, email=email.strip())
+    user.set_unusable_password()
+    user.save()
+    Profile.objects.create(user=user, full_name=name, language=language)
+    record_event(actor=by, action="person_created", target=user, username=username)
+    if invite:
+        invitation_send(by=by, user=user)
+    return user
+
+
+@transaction.atomic
+def person_update(
+    *, by: Actor, user: Actor, full_name: str, email: str, language: str
+) -> tuple[Actor, bool]:
+    """Change the name, address or language; says whether anything changed."""
+    _require(by, user)
+    name = _check_name(full_name)
+    profile = profile_of(user)
+    changed = {
+        field: new
+        for field, old, new in (
+            ("full_name", profile.full_name, name),
+            ("email", user.email, email.strip()),
+            ("language", profile.language, language),
+        )
+        if old != new
+    }
+    if not changed:
+        return user, False
+    if "email" in changed:
+        user.email = changed["email"]
+        user.save(update_fields=["email"])
+    profile.full_name, profile.language = name, language
+    profile.save(update_fields=["full_name", "language"])
+    record_event(actor=by, action="person_updated", target=user, changed=sorted(changed))
+    return user, True
+
+
+@transaction.atomic
+def person_deactivate(*, by: Actor, user: Actor) -> Actor:
+    """Nobody signs in as this person any more; their records and history stay."""
+    _require(by, user)
+    if user.pk == by.pk:
+        raise DomainError(_("Bạn không thể tự khóa tài khoản của mình."), problem=Problem.FORBIDDEN)
+    if not user.is_active:
+        raise DomainError(_("Tài khoản này đã bị khóa."), problem=Problem.WRONG_STATE)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    sessions_end_all(user=user, by=by)
+    record_event(actor=by, action="person_deactivated", target=user)
+    return user
+
+
+@transaction.atomic
+def person_reactivate(*, by: Actor, user: Actor) -> Actor:
+    _require(by, user)
+    if user.is_active:
+        raise DomainError(_("Tài khoản này đang hoạt động."), problem=Problem.WRONG_STATE)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_event(actor=by, action="person_reactivated", target=user)
+    return user

@@ -19,6 +19,7 @@ from inspections.errors import DomainError, Problem
 from inspections.imports import ImportPlan, existing_usernames, plan_import
 from inspections.models import Group, OrgUnit, Profile, UserRole
 from inspections.policies import Actor
+from inspections.services.accounts import invitation_send
 from inspections.services.audit import record_event
 from inspections.services.common import checked, model_update, require_configurer
 from inspections.services.rounds import require_internal_affairs
@@ -31,6 +32,7 @@ class ImportReport:
     units_updated: int = 0
     people_created: int = 0
     roles_added: int = 0
+    invitations_sent: int = 0
 
 
 def directory_preview(*, by: Actor, data: bytes) -> ImportPlan:
@@ -81,6 +83,9 @@ def directory_import(*, by: Actor, data: bytes) -> ImportReport:
             Profile.objects.create(user=user, full_name=person.full_name)
             users[person.username] = user
             report.people_created += 1
+            if user.email:  # the others get a printed invitation sheet
+                invitation_send(by=by, user=user)
+                report.invitations_sent += 1
         _role, created = UserRole.objects.get_or_create(
             user=user, kind=person.role, unit=units.get(person.unit_code)
         )

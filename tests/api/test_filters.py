@@ -11,15 +11,14 @@ from django.test import Client
 from inspections.errors import DomainError
 from inspections.models import Inspection, Round
 from inspections.selectors import commitment_list, inspection_list, review_queue, round_list
+from tests.accounts import sign_in
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def web_client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 @pytest.mark.parametrize("raw", ["²", "①", "١٢", "１", "abc", "0", "-3", str(2**63)])

@@ -7,10 +7,13 @@ import io
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from inspections import policies
 from inspections.models import Criterion, EvidenceKind
+from tests.accounts import code_for, totp_device
 from tests.api.conftest import body
 from tests.factories import jpeg_bytes
 
@@ -18,10 +21,12 @@ PASSWORD = "matkhau-thu-nghiem"
 
 
 def signed_in(username: str) -> APIClient:
-    anonymous = APIClient()
-    response = anonymous.post(
-        "/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json"
-    )
+    """A token the way a client gets one: with the two-factor code where the account needs it."""
+    user = get_user_model().objects.get(username=username)
+    credentials = {"username": username, "password": PASSWORD}
+    if policies.needs_verification(user):
+        credentials["otp"] = code_for(totp_device(user))
+    response = APIClient().post("/api/v1/auth/token/", credentials, format="json")
     assert response.status_code == 200, response.content
     return APIClient(HTTP_AUTHORIZATION=f"Token {body(response)['token']}")
 

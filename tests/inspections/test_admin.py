@@ -19,6 +19,7 @@ from inspections.models import (
 )
 from inspections.services import inspection_create, version_new_draft, version_publish
 from inspections.staff import grant_internal_affairs_admin
+from tests.accounts import sign_in
 from tests.inspections.admin_forms import add_inline_row, form_data
 from tests.inspections.builders import assign
 
@@ -28,8 +29,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client, cast):
     grant_internal_affairs_admin(cast.internal_affairs)
-    client.force_login(cast.internal_affairs)
-    return client
+    return sign_in(cast.internal_affairs, client)
 
 
 def test_internal_affairs_sees_the_admin_in_vietnamese(admin_client):
@@ -263,7 +263,7 @@ def test_the_it_officer_grants_the_first_internal_affairs_role(client, org):
 
     officer = get_user_model().objects.create_superuser("it", "it@example.vn", "mat-khau-dai-1")
     newcomer = get_user_model().objects.create_user("noivu-moi")
-    client.force_login(officer)
+    sign_in(officer, client)
     granted = client.post(
         reverse("admin:inspections_userrole_add"),
         {"user": newcomer.pk, "kind": "internal_affairs", "unit": org.noi_vu.pk},
@@ -295,7 +295,7 @@ def test_the_it_officer_throws_a_draft_away_through_the_service(client, version)
     from django.contrib.auth import get_user_model
 
     officer = get_user_model().objects.create_superuser("it", "it@example.vn", "mat-khau-dai-1")
-    client.force_login(officer)
+    sign_in(officer, client)
     draft = version_new_draft(source=version, by=None)
     deleted = client.post(
         reverse("admin:inspections_modelversion_delete", args=[draft.pk]), {"post": "yes"}

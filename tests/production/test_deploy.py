@@ -15,7 +15,7 @@ def production_env(**extra: str) -> dict[str, str]:
     kept = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "SECURE_", "AXES_", "AWS_", "REDIS_", "LOG_"))
+        if not k.startswith(("DJANGO_", "SECURE_", "AXES_", "AWS_", "REDIS_", "LOG_", "EMAIL_"))
         and k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "STORAGE_BACKEND"}
     }
     return {
@@ -25,6 +25,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "congsoxanh.example.vn",
         "HTTPS": "true",
+        "EMAIL_HOST": "smtp.example.vn",
         **extra,
     }
 

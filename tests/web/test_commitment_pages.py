@@ -9,13 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from inspections.models import Commitment
+from tests.accounts import sign_in
 from tests.factories import jpeg_bytes
 
 
 def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 def scan() -> SimpleUploadedFile:

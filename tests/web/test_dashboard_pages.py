@@ -11,13 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections.models import CorrectiveAction
+from tests.accounts import sign_in
 from tests.inspections.builders import approved_inspection
 
 
 def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 def test_the_dashboard_shows_progress_classes_leaders_and_overdue_actions(

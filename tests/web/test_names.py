@@ -45,7 +45,7 @@ def test_the_sort_key_puts_the_given_name_first_then_the_rest() -> None:
 def test_the_header_shows_the_name_as_typed(three: dict[str, Any]) -> None:
     for name, user in three.items():
         html = sign_in(user).get(reverse("home")).content.decode()
-        assert f'<span class="who">{name}</span>' in html
+        assert f'<a class="who" href="/tai-khoan/">{name}</a>' in html
 
 
 def test_the_assignment_form_and_board_list_people_by_given_name(

@@ -10,14 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from inspections.models import CorrectiveAction, EvidencePhoto, Inspection
+from tests.accounts import sign_in
 from tests.factories import jpeg_bytes
 from tests.inspections.builders import approved_inspection
 
 
 def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from inspections.models import OrgUnit, UserRole
+from tests.accounts import sign_in
 
 
 def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 def workbook(units: list[list[Any]], people: list[list[Any]]) -> SimpleUploadedFile:

@@ -13,13 +13,12 @@ from openpyxl import load_workbook
 from inspections.models import Assignment, Inspection, RankingSnapshot, Round
 from inspections.selectors import ranking_for_round
 from inspections.services import round_close
+from tests.accounts import sign_in
 from tests.inspections.builders import approved_inspection, submitted_inspection
 
 
 def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 def test_internal_affairs_creates_a_round_and_bad_dates_are_a_form_error(
