@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -29,6 +30,7 @@ from inspections.models import (
     UserRole,
 )
 from inspections.policies import Actor
+from inspections.services.two_factor import totp_enrol_with_key
 from inspections.staff import grant_internal_affairs_admin
 
 GROUPS = [
@@ -131,6 +133,8 @@ def _users(units: dict[str, OrgUnit], password: str) -> dict[str, Any]:
             Profile.objects.create(user=user, full_name=full_name)
             if role == RoleKind.INTERNAL_AFFAIRS:
                 grant_internal_affairs_admin(user)
+                # Pre-enrolled for two-factor with the secret `make run` prints.
+                totp_enrol_with_key(user=user, key=settings.DEMO_TOTP_KEY)
         UserRole.objects.get_or_create(user=user, kind=role, unit=units[unit_code])
         found[username] = user
     return found

@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 from PIL import Image
 
+from inspections import policies
 from inspections.exports import HEADER_ROW
 from inspections.models import CorrectiveAction, Inspection, Round
 from inspections.selectors import ranking_for_round
+from tests.accounts import code_for, totp_device
 from tests.browser.conftest import screenshot
 from tests.browser.test_checklist import PASSWORD, serious_violations
 from tests.inspections.builders import approved_inspection, submitted_inspection
@@ -24,11 +27,19 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def log_in(page: Any, base: str, username: str) -> None:
+    """Password, then the two-factor code where the account needs one; the role's home."""
+    user = get_user_model().objects.get(username=username)
+    device = totp_device(user) if policies.needs_verification(user) else None
     page.goto(f"{base}/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/")
+    if device is not None:
+        page.wait_for_url(f"{base}/xac-thuc/**")
+        page.get_by_label("Mã xác thực").fill(code_for(device))
+        page.get_by_role("button", name="Xác nhận").click()
+        page.wait_for_url(f"{base}/")
+    page.wait_for_load_state()
 
 
 def both_sizes(page: Any, name: str) -> None:
