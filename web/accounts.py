@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import mail, policies
-from inspections.errors import DomainError, Problem
+from inspections.errors import DomainError, Problem, http_status
 from inspections.models import Profile
 from inspections.services import accounts
-from web.errors import http_status
 
 # The session remembers the account's epoch at sign-in; a newer one means "signed out".
 EPOCH_KEY = "csx_session_epoch"

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors
-from inspections.errors import DomainError
+from inspections.errors import DomainError, http_status
 from inspections.models import OrgUnit, RoleKind, UserRole
 from inspections.selectors.filters import PersonFilter
 from inspections.services import accounts, people
-from web.errors import http_status, message_of
+from web.errors import message_of
 from web.rounds import add_domain_errors
 from web.two_factor import qr_data_uri
 
@@ -142,6 +142,7 @@ def _context(person: Any, form: forms.Form, role_form: forms.Form | None = None)
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     form = RoleForm(request.POST)
+    status: int = 400
     if form.is_valid():
         try:
             people.role_grant(
@@ -156,8 +157,6 @@ def role_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã cấp vai trò."))
             return redirect("person", pk=person.pk)
-    else:
-        status = 400
     context = _context(person, PersonForm(initial=_initial(person)), form)
     return render(request, "web/people/person.html", context, status=status)
 

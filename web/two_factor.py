@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from inspections import policies
-from inspections.errors import DomainError
+from inspections.errors import DomainError, http_status
 from inspections.services import two_factor
-from web.errors import http_status
 from web.middleware import verified
 
 
