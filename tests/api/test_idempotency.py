@@ -25,6 +25,7 @@ from inspections.models import (
     RoleKind,
     UserRole,
 )
+from tests.accounts import sign_in
 from tests.api.conftest import body, client_for
 from tests.factories import jpeg_bytes
 
@@ -103,7 +104,7 @@ def test_a_self_assessment_id_replayed_on_the_web_by_internal_affairs_is_refused
     world: dict[str, Any], cast: Any, org: Any
 ) -> None:
     web = Client()
-    web.force_login(cast.internal_affairs)  # may read the school's page, may not assess it
+    sign_in(cast.internal_affairs, web)  # may read the school's page, may not assess it
     url = reverse("unit-self-start", args=[org.school.code])
     count = Inspection.objects.count()
 

@@ -20,6 +20,7 @@ from inspections.exports import (
     sheet_titles,
 )
 from inspections.selectors import GroupRanking, RankingRow
+from tests.accounts import sign_in
 
 HEADERS = [
     "STT",
@@ -381,7 +382,7 @@ def test_every_export_of_imported_hostile_names_is_inert(
     def exports(user: Any) -> dict[str, tuple[str, bytes]]:
         api, web = APIClient(), Client()
         api.force_authenticate(user)
-        web.force_login(user)
+        sign_in(user, web)
         ranking = f"/api/v1/rounds/{open_round.pk}/ranking/"
         page = f"/dot/{open_round.pk}/xep-hang/"
         group = f"group={org.wards.pk}"

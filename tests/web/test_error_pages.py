@@ -17,6 +17,7 @@ from django.utils import timezone
 from api.errors import exception_handler
 from inspections.errors import STATUS_BY_CODE, DomainError, Problem, http_status
 from inspections.models import CorrectiveAction
+from tests.accounts import sign_in
 from tests.factories import make_user
 from tests.inspections.builders import approved_inspection
 from tests.web.error_urls import SECRET
@@ -47,7 +48,7 @@ def _debug_off(settings: Any) -> None:
 def reader(language: str, user: Any = None, **options: Any) -> Client:
     client = Client(**options)
     if user is not None:
-        client.force_login(user)
+        sign_in(user, client)
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
