@@ -12,11 +12,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from inspections.models import Event, Invitation, RoleKind
-from inspections.services import accounts
+from inspections.models import ApiToken, Event, Invitation, RoleKind
+from inspections.services import accounts, token_issue
 from inspections.services.people import person_create
 from tests.accounts import code_for, sign_in, totp_device
 from tests.factories import make_user
@@ -100,8 +99,8 @@ def test_an_expired_or_replaced_link_is_refused_with_a_clear_page(cast: Any) -> 
 
 def test_a_password_change_revokes_tokens_and_signs_out_other_sessions(cast: Any) -> None:
     user = cast.inspector
-    token = Token.objects.create(user=user)
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, secret = token_issue(user=user, device="phone")
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {secret}")
     assert api.get("/api/v1/me/").status_code == 200
     here, elsewhere = sign_in(user), sign_in(user)
     changed = here.post(
@@ -139,12 +138,12 @@ def test_a_wrong_old_password_or_a_weak_one_is_a_form_error_in_vietnamese(cast: 
 
 def test_sign_out_everywhere_ends_every_session_and_clears_this_browser(cast: Any) -> None:
     here, elsewhere = sign_in(cast.inspector), sign_in(cast.inspector)
-    Token.objects.create(user=cast.inspector)
+    token_issue(user=cast.inspector, device="phone")
     response = here.post(reverse("sign-out-everywhere"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     for client in (here, elsewhere):
         assert client.get(reverse("account"))["Location"].startswith(reverse("login"))
-    assert not Token.objects.filter(user=cast.inspector).exists()
+    assert not ApiToken.objects.filter(user=cast.inspector).exists()
 
 
 def test_logging_out_asks_the_browser_to_forget_the_offline_data(cast: Any) -> None:

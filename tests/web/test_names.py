@@ -86,8 +86,8 @@ def test_the_migration_joins_family_and_given_names_in_vietnamese_order() -> Non
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    before = [("inspections", "0003_admin_door_guards")]
-    after = [("inspections", "0004_people")]
+    before = [("inspections", "0004_api_token")]
+    after = [("inspections", "0005_people")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:

@@ -21,7 +21,7 @@ def join_names(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("inspections", "0003_admin_door_guards"),
+        ("inspections", "0004_api_token"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
