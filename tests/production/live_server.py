@@ -80,6 +80,7 @@ def server_env(folder: Path, **extra: str) -> dict[str, str]:
         "STORAGE_BACKEND": "local",
         "LOG_FORMAT": "json",
         "GUNICORN_LOG_LEVEL": "info",  # "Booting worker" tells when they are up
+        "EMAIL_HOST": "127.0.0.1",  # production needs one; these workers send no mail
         **extra,
     }
 

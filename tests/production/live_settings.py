@@ -3,6 +3,11 @@ hasher (PBKDF2 would spend the test's time, not the limits')."""
 
 from __future__ import annotations
 
+import os
+
+# Production refuses to start without an SMTP server; these workers send no mail.
+os.environ.setdefault("EMAIL_HOST", "127.0.0.1")
+
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
