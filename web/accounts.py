@@ -20,8 +20,7 @@ from inspections.errors import DomainError, Problem, http_status
 from inspections.models import Profile
 from inspections.services import accounts
 
-# The session remembers the account's epoch at sign-in; a newer one means "signed out".
-EPOCH_KEY = "csx_session_epoch"
+EPOCH_KEY = accounts.SESSION_EPOCH_KEY
 # Clears this site's caches, IndexedDB (the offline queue) and service worker on logout.
 CLEAR_SITE_DATA = '"cache", "storage"'
 _BACKEND = "django.contrib.auth.backends.ModelBackend"

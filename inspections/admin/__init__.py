@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from inspections.admin import catalogue, org, rounds
+from inspections.admin import catalogue, org, rounds, users
 
 admin.site.site_header = _("Công Sở Xanh — quản trị")
 admin.site.site_title = _("Công Sở Xanh")
 admin.site.index_title = _("Cấu hình phong trào")
 
-__all__ = ["catalogue", "org", "rounds"]
+__all__ = ["catalogue", "org", "rounds", "users"]

@@ -29,6 +29,9 @@ from inspections.models.tokens import credentials_of
 from inspections.policies import Actor
 from inspections.services.audit import record_event
 
+# The session remembers the account's epoch at sign-in; a newer one means "signed out".
+SESSION_EPOCH_KEY = "csx_session_epoch"
+
 
 @transaction.atomic
 def token_issue(*, user: Actor, device: str = "") -> tuple[ApiToken, str]:
