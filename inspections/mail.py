@@ -47,7 +47,8 @@ def render_message(
         subject = " ".join(render_to_string(f"mail/{template}_subject.txt", full).split())
         text = render_to_string(f"mail/{template}.txt", full)
         html = render_to_string(f"mail/{template}.html", full)
-        subject = _("%(subject)s — %(product)s") % {"subject": subject, "product": PRODUCT}
+        if PRODUCT not in subject:  # every subject names the product, once
+            subject = _("%(subject)s — %(product)s") % {"subject": subject, "product": PRODUCT}
     message = EmailMultiAlternatives(subject=subject, body=text, to=[person.email])
     message.attach_alternative(html, "text/html")
     return message

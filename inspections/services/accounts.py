@@ -199,7 +199,7 @@ def invitation_for(token: str, *, lock: bool = False) -> Invitation:
     """The live invitation of this token, or a refusal that says why it no longer works."""
     rows = Invitation.objects.select_related("user", "user__profile")
     if lock:
-        rows = rows.select_for_update()
+        rows = rows.select_for_update(of=("self",))  # the profile join is outer
     invitation = rows.filter(token_hash=_digest(token)).first()
     if invitation is None:
         raise DomainError(
