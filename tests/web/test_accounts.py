@@ -41,7 +41,7 @@ def test_an_invitation_goes_out_by_smtp_in_vietnamese_with_text_and_html(
         )
     [message] = smtp.messages
     assert message["To"] == "tuan@example.vn"
-    assert message["Subject"] == "Lời mời tham gia Công Sở Xanh của Sở Nội vụ"
+    assert message["Subject"].strip() == "Lời mời tham gia Công Sở Xanh của Sở Nội vụ"
     text, html = smtp.text_of(message), smtp.html_of(message)
     assert "Kính gửi Lê Minh Tuấn," in text and "Tên đăng nhập: tuan" in text
     assert "<strong>tuan</strong>" in html and link_in(text) in html
