@@ -6,8 +6,6 @@ no floats; points are `Decimal`, percentages `Fraction` until the single half-up
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,11 +20,10 @@ AnswerValue: TypeAlias = bool | int | Decimal | str | None
 _HUNDRED: Final = Fraction(100)
 _ONE_DECIMAL: Final = Decimal("0.1")
 _TOP_LEVEL: Final = 4
+LEVELS: Final = tuple(range(_TOP_LEVEL + 1))  # the levels a level criterion may take: 0-4
 # Ranking sort key over (class position, -score, order key, unit id, entry): never the entry.
 _STANDING_THEN_NAME: Final = itemgetter(0, 1, 2, 3)
 _PERCENT_MAX: Final = Decimal(100)
-# ASCII digits only: Decimal() would also take "٩٨" or "1_0", which no inspector means to type.
-_NUMBER: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class AnswerType(StrEnum):
@@ -83,82 +80,22 @@ class ModelRules:
     applicable_floor: Decimal
 
 
-class InvalidAnswer(ValueError):
-    """A raw answer that does not fit its criterion; `code` is stable, the caller translates."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def parse_answer_value(criterion: CriterionRule, raw: object) -> AnswerValue:
-    """Validate a JSON-ish value for `criterion`; percent values come back as `Decimal`."""
-    if raw is None:
-        return None
-    if isinstance(raw, str) and raw == NA:
-        if not criterion.na_allowed:
-            raise InvalidAnswer("na_not_allowed", f"{criterion.code} does not allow N/A.")
-        return NA
-    if criterion.answer_type == AnswerType.YES_NO:
-        if not isinstance(raw, bool):
-            raise _wrong_type(criterion, "true or false")
-        return raw
-    if criterion.answer_type == AnswerType.LEVEL:
-        # bool is an int subclass: True must not pass for level 1.
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise _wrong_type(criterion, "a whole number from 0 to 4")
-        if not 0 <= raw <= _TOP_LEVEL:
-            raise InvalidAnswer("out_of_range", f"{criterion.code} expects a level from 0 to 4.")
-        return raw
-    return _parse_percent(criterion, raw)
-
-
-def _parse_percent(criterion: CriterionRule, raw: object) -> Decimal:
-    expected = "a number from 0 to 100"
-    if isinstance(raw, bool):
-        raise _wrong_type(criterion, expected)
-    if isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise _wrong_type(criterion, expected)
-        # repr() is the shortest text that round-trips: what the JSON said, never binary noise.
-        value = Decimal(repr(raw))
-    elif isinstance(raw, Decimal):
-        if not raw.is_finite():
-            raise _wrong_type(criterion, expected)
-        value = raw
-    elif isinstance(raw, str) and _NUMBER.fullmatch(raw.strip()):
-        value = Decimal(raw.strip())
-    else:
-        raise _wrong_type(criterion, expected)
-    if not 0 <= value <= _PERCENT_MAX:
-        raise InvalidAnswer("out_of_range", f"{criterion.code} expects a value from 0 to 100.")
-    rounded = value.quantize(_ONE_DECIMAL)
-    if rounded != value:
-        raise InvalidAnswer(
-            "too_many_decimals", f"{criterion.code} accepts at most one decimal place."
-        )
-    return rounded.copy_abs()  # one stored form: "98" and "98.00" both become 98.0, never -0.0
-
-
-def _wrong_type(criterion: CriterionRule, expected: str) -> InvalidAnswer:
-    return InvalidAnswer("wrong_type", f"{criterion.code} expects {expected}.")
-
-
 def criterion_points(criterion: CriterionRule, value: AnswerValue) -> Decimal | None:
-    """Points earned; None when N/A or unanswered, so it leaves both earned and possible."""
-    value = parse_answer_value(criterion, value)  # a stored value must still fit its criterion
-    if value is None or value == NA:
+    """Points earned; None when N/A or unanswered, so it leaves both earned and possible.
+
+    Takes typed answers only (inspections/answers.py reads what people and clients send)."""
+    if value is None:
         return None
-    if isinstance(value, bool):
+    kind = criterion.answer_type
+    if value == NA and criterion.na_allowed:
+        return None
+    if kind == AnswerType.YES_NO and isinstance(value, bool):
         return criterion.max_points if value else Decimal(0)
-    if isinstance(value, int):
+    if kind == AnswerType.LEVEL and type(value) is int and value in LEVELS:
         return criterion.max_points * value / _TOP_LEVEL  # exact: dividing by 4 terminates
-    if isinstance(value, Decimal):
+    if kind == AnswerType.PERCENT and isinstance(value, Decimal) and 0 <= value <= _PERCENT_MAX:
         return _band_points(criterion.bands, value)
-    raise InvalidAnswer("wrong_type", f"{criterion.code} has an unreadable value.")
+    raise ValueError(f"{criterion.code}: {value!r} is no {kind.value} answer for this criterion.")
 
 
 def _band_points(bands: Iterable[Band], value: Decimal) -> Decimal:
@@ -202,7 +139,7 @@ class InspectionScore:
 def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> InspectionScore:
     """Score one checklist. Unanswered criteria count as not scored, so drafts show a running
     score; submit validation (rule 5) lives with the services."""
-    results = tuple(_criterion_result(c, answers.get(c.code)) for c in rules.criteria)
+    results = tuple(criterion_result(c, answers.get(c.code)) for c in rules.criteria)
     by_section: dict[str, list[CriterionResult]] = {}
     for criterion, result in zip(rules.criteria, results, strict=True):
         by_section.setdefault(criterion.section, []).append(result)
@@ -231,7 +168,8 @@ def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> I
     )
 
 
-def _criterion_result(criterion: CriterionRule, value: AnswerValue) -> CriterionResult:
+def criterion_result(criterion: CriterionRule, value: AnswerValue) -> CriterionResult:
+    """One criterion's points and whether it fails as a ★ item (rule 2)."""
     earned = criterion_points(criterion, value)
     if earned is None:
         return CriterionResult(criterion.code, None, None, critical_failed=False)

@@ -6,19 +6,21 @@ values that were posted, so nothing the inspector entered is lost.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import policies, services
+from inspections.answers import FIELD, field_messages, form_text, posted
 from inspections.errors import DomainError
-from inspections.models import AnswerType, Criterion, EvidencePhoto, Inspection
+from inspections.models import Criterion, EvidencePhoto, Inspection
 from inspections.photos import max_bytes
 from inspections.selectors import Checklist, CriterionRow, build_checklist, visible_inspection
 from web.errors import form_refusal, message_of
@@ -37,6 +39,7 @@ def _render_checklist(
         "inspection": inspection,
         "editable": policies.may_edit_inspection(request.user, inspection),
         "api": reverse("api:inspection", args=[inspection.pk]),
+        "answer_messages": json.dumps(field_messages(), ensure_ascii=False),
     }
     return render(request, "web/checklist.html", context, status=status)
 
@@ -49,26 +52,6 @@ def checklist(request: HttpRequest, pk: Any) -> HttpResponse:
     return _render_checklist(request, build_checklist(inspection))
 
 
-def posted_value(kind: str, data: QueryDict) -> object:
-    """The form's answer as the service reads it; a value that fits nothing goes through as
-    it is, so the service refuses it with its own message."""
-    raw = data.get("value", "").strip()
-    if kind == AnswerType.PERCENT:
-        raw = raw.replace(",", ".")  # Vietnamese phones type a decimal comma
-        return "na" if data.get("na") else (raw or None)
-    if raw in ("", "na"):
-        return raw or None
-    if kind == AnswerType.YES_NO:
-        return {"yes": True, "no": False}.get(raw, raw)
-    return int(raw) if raw.isdigit() else raw
-
-
-def _posted_form_value(kind: str, data: QueryDict) -> str:
-    if kind == AnswerType.PERCENT and data.get("na"):
-        return "na"
-    return data.get("value", "").strip()
-
-
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
@@ -79,12 +62,12 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
     data = request.POST
     note = data.get("note", "")
     flagged = bool(data.get("flagged"))
-    form_value = _posted_form_value(criterion.answer_type, data)
+    raw = posted(data)  # parsed once, by the service, with the API's own messages
     files = [*request.FILES.getlist("camera"), *request.FILES.getlist("gallery")]
     try:
         current = build_checklist(inspection).row(code)
         changed = current is None or (current.value, current.note, current.flagged) != (
-            form_value,
+            form_text(criterion, raw),  # None when it does not fit: the service says why
             note.strip(),
             flagged,
         )
@@ -93,7 +76,7 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
                 by=policies.acting(request.user),
                 inspection=inspection,
                 criterion_code=code,
-                value=posted_value(criterion.answer_type, data),
+                value=raw,
                 note=note,
                 flagged=flagged,
             )
@@ -109,8 +92,9 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
         page = build_checklist(inspection)
         row = page.row(code)
         if row is not None:  # the posted values, shown again beside the error
-            row.value, row.note, row.flagged = form_value, note, flagged
-            row.error = message_of(error)
+            row.value, row.note, row.flagged = raw.strip(), note, flagged
+            # A value that does not fit: its field message alone, as the API and JavaScript say.
+            row.error = " ".join(error.fields.get(FIELD, [])) or message_of(error)
             if files and "file" in error.fields:
                 row.error += " " + _("Hãy chọn lại ảnh.")
         return _render_checklist(request, page, status=status)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors, services
+from inspections.answers import form_text, posted, revised_field
 from inspections.errors import DomainError
-from inspections.models import AnswerType, Inspection
+from inspections.models import Inspection
 from inspections.selectors import build_checklist, visible_inspection
 from web.errors import form_refusal, message_of
 from web.rounds import refuse_leader, require_reader
@@ -31,10 +32,14 @@ def _page(
     request: HttpRequest, inspection: Inspection, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     checklist = build_checklist(inspection, with_levels=True)
+    problems: dict[str, list[str]] = extra.pop("field_errors", {})
     for row in checklist.rows:  # a refused revision shows what was typed, not lost
-        if f"v-{row.code}" in request.POST:
-            row.value = request.POST[f"v-{row.code}"]
-            row.note = request.POST.get(f"n-{row.code}", row.note)
+        if f"n-{row.code}" in request.POST:
+            raw = posted(request.POST, value_key=f"v-{row.code}", na_key=f"na-{row.code}")
+            row.value = raw.strip()
+            row.note = request.POST[f"n-{row.code}"]
+        found = [*problems.get(row.code, []), *problems.get(revised_field(row.code), [])]
+        row.error = " ".join(found)
     warnings = selectors.reuse_warnings_for(inspection)
     context = {
         "inspection": inspection,
@@ -99,20 +104,6 @@ def return_(request: HttpRequest, pk: Any) -> HttpResponse:
     return redirect("review-queue")
 
 
-def parsed_value(kind: str, raw: str) -> object:
-    """A form's text as the service reads it; anything else goes through to be refused."""
-    raw = raw.strip()
-    if raw == "":
-        return None
-    if raw == "na":
-        return "na"
-    if kind == AnswerType.PERCENT:
-        return raw.replace(",", ".")
-    if kind == AnswerType.YES_NO:
-        return {"yes": True, "no": False}.get(raw, raw)
-    return int(raw) if raw.isdigit() else raw
-
-
 @login_required
 @require_POST
 def revise(request: HttpRequest, pk: Any) -> HttpResponse:
@@ -122,12 +113,13 @@ def revise(request: HttpRequest, pk: Any) -> HttpResponse:
     inspection = visible_inspection(request.user, pk)
     changes: dict[str, dict[str, Any]] = {}
     for row in build_checklist(inspection).rows:
-        raw = request.POST.get(f"v-{row.code}")
         note = request.POST.get(f"n-{row.code}")
-        if raw is None or note is None:
-            continue
-        if raw.strip() != row.value or note.strip() != row.note:
-            changes[row.code] = {"value": parsed_value(row.kind, raw), "note": note}
+        if note is None:
+            continue  # not on the posted form
+        raw = posted(request.POST, value_key=f"v-{row.code}", na_key=f"na-{row.code}")
+        # Parsed once, by the service; a value that does not fit differs from any stored one.
+        if form_text(row.criterion, raw) != row.value or note.strip() != row.note:
+            changes[row.code] = {"value": raw, "note": note}
     try:
         services.inspection_revise(
             by=policies.acting(request.user),

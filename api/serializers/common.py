@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from inspections.answers import as_json
 from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
 from inspections.policies import may_see_original
 
@@ -56,27 +56,23 @@ class UserBriefSerializer(serializers.Serializer[Any]):
             {"type": "string"},
         ],
         "nullable": True,
-        "description": "true/false, a level 0–4, a number 0–100, “na”, or null",
+        "description": "true/false (or “yes”/“no”), a level 0–4, a number 0–100 with at most "
+        "one decimal (a number, or text with a decimal point or comma), “na”, or null",
     }
 )
 class AnswerValueField(serializers.Field):  # type: ignore[type-arg]
-    """Passes the JSON value through; the service checks it against the criterion's type."""
-
-    default_error_messages = {"invalid": _("Cần true/false, một số, “na” hoặc null.")}
+    """Any JSON value: the service reads it with the answer contract (inspections/answers.py),
+    so a value that does not fit gets the same field message as on the web pages."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool | int | float | str):
-            return data
-        self.fail("invalid")
+        return data
 
     def to_representation(self, value: Any) -> Any:
-        if value is None or isinstance(value, bool | int | str):
-            return value
-        return str(value)  # Decimal percentages keep their exact digits
+        return as_json(value)  # percentages keep their exact digits, as text
 
 
 class PhotoUrlsSerializer(serializers.Serializer[Any]):

@@ -17,7 +17,6 @@ from inspections.selectors.checklist import (
     CriterionRow,
     SectionBlock,
     build_checklist,
-    form_value,
     visible_inspection,
 )
 from inspections.selectors.commitments import commitment_list
@@ -74,7 +73,6 @@ __all__ = [
     "class_distribution",
     "class_names",
     "commitment_list",
-    "form_value",
     "history_chart",
     "inspection_list",
     "latest_snapshot",

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from inspections.answers import as_form_text
 from inspections.models import (
     Answer,
     AnswerType,
@@ -21,6 +22,9 @@ from inspections.models import (
     Section,
 )
 from inspections.policies import Viewer, inspections_for
+from inspections.scoring import LEVELS
+
+_LEVEL_CHOICES = [str(level) for level in LEVELS]
 
 
 @dataclass
@@ -35,6 +39,10 @@ class CriterionRow:
     value: str = ""
     note: str = ""
     flagged: bool = False
+    # As the services stored them (Inspection.criterion_scores): never decided here.
+    earned: Decimal | None = None
+    possible: Decimal | None = None
+    critical_failed: bool = False
 
     @property
     def code(self) -> str:
@@ -50,7 +58,7 @@ class CriterionRow:
 
     @property
     def levels(self) -> list[str]:
-        return ["0", "1", "2", "3", "4"]
+        return _LEVEL_CHOICES
 
     @property
     def accept(self) -> str:
@@ -71,17 +79,9 @@ class CriterionRow:
         return "; ".join(parts)
 
     @property
-    def earned(self) -> Decimal | None:
-        return self.answer.points if self.answer is not None else None
-
-    @property
-    def critical_failed(self) -> bool:
-        return bool(self.criterion.critical and self.earned is not None and self.earned == 0)
-
-    @property
     def value_label(self) -> str:
-        """The answer in words, for the read-only result."""
-        value = self.value
+        """The stored answer in words, for the read-only result."""
+        value = as_form_text(self.answer.value) if self.answer is not None else ""
         if value == "":
             return _("Chưa chấm")
         if value == "na":
@@ -135,18 +135,8 @@ def visible_inspection(user: Viewer, pk: Any) -> Inspection:
     return inspection
 
 
-def form_value(answer: Answer | None) -> str:
-    if answer is None:
-        return ""
-    if answer.not_applicable:
-        return "na"
-    if answer.yes_no is not None:
-        return "yes" if answer.yes_no else "no"
-    if answer.level is not None:
-        return str(answer.level)
-    if answer.number is not None:
-        return f"{answer.number.normalize():f}"
-    return ""
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
 
 
 def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Checklist:
@@ -162,17 +152,22 @@ def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Che
     if inspection.state != Inspection.State.RETURNED:
         returned = set()
     scores = {s["section"]: s for s in inspection.section_scores or []}
+    stored = {c["code"]: c for c in inspection.criterion_scores or []}
     blocks: dict[int, SectionBlock] = {}
     for criterion in criteria:
         answer = answers.get(criterion.pk)
+        points = stored.get(criterion.code, {})
         row = CriterionRow(
             criterion=criterion,
             answer=answer,
             photos=photos.get(criterion.pk, []),
             returned=criterion.code in returned,
-            value=form_value(answer),
+            value=as_form_text(answer.value) if answer else "",
             note=answer.note if answer else "",
             flagged=bool(answer and answer.flagged),
+            earned=_decimal(points.get("earned")),
+            possible=_decimal(points.get("possible")),
+            critical_failed=bool(points.get("critical_failed")),
         )
         section = criterion.section
         block = blocks.setdefault(

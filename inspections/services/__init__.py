@@ -34,7 +34,7 @@ from inspections.services.inspections import (
     submit_problems,
 )
 from inspections.services.people import role_grant, role_revoke
-from inspections.services.results import rescore_inspection, score_of, unit_result_recompute
+from inspections.services.results import rescore_inspection, unit_result_recompute
 from inspections.services.rounds import (
     assignment_remove,
     assignment_update,
@@ -88,7 +88,6 @@ __all__ = [
     "round_open",
     "round_publish",
     "round_update",
-    "score_of",
     "submit_problems",
     "token_issue",
     "token_revoke",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections import policies, scoring
+from inspections.answers import FIELD, InvalidAnswer, parse_answer, revised_field
 from inspections.errors import DomainError, InspectionExists, Problem
 from inspections.models import (
     Answer,
@@ -81,6 +82,7 @@ def inspection_create(
         if winner is None:
             raise
         return _same_or_conflict(winner, by=by, round=round, unit=unit, kind=kind), False
+    rescore_inspection(inspection)  # the empty scores, stored like every later one
     record_event(actor=by, action="inspection_created", target=inspection, kind=kind)
     if kind == Inspection.Kind.OFFICIAL:
         unit_result_recompute(unit=unit, round=round)
@@ -209,15 +211,17 @@ def _write_answer(
     note: str | None,
     flagged: bool | None,
     by: Actor,
+    field: str = FIELD,
 ) -> Answer:
     rules = rules_for_version(inspection.round.version)
     rule = next(r for r in rules.criteria if r.code == criterion.code)
     try:
-        parsed = scoring.parse_answer_value(rule, value)
-    except scoring.InvalidAnswer as exc:
+        parsed = parse_answer(rule, value)
+    except InvalidAnswer as invalid:
         raise DomainError(
             _("Giá trị không hợp lệ cho tiêu chí %(code)s.") % {"code": criterion.code},
-            fields={"value": [_answer_message(exc.code, rule)]},
+            fields=invalid.fields(field),
+            code=invalid.code,
         ) from None
     answer = Answer.objects.filter(inspection=inspection, criterion=criterion).first()
     answer = answer or Answer(inspection=inspection, criterion=criterion)
@@ -238,23 +242,6 @@ def _write_answer(
     answer.updated_by = by
     answer.save()
     return answer
-
-
-def _answer_message(code: str, rule: scoring.CriterionRule) -> str:
-    if code == "na_not_allowed":
-        return _("Tiêu chí này không được chọn “không áp dụng”.")
-    if code == "too_many_decimals":
-        return _("Tỷ lệ chỉ được có tối đa một chữ số thập phân.")
-    if code == "out_of_range":
-        if rule.answer_type == scoring.AnswerType.LEVEL:
-            return _("Mức phải là số nguyên từ 0 đến 4.")
-        return _("Tỷ lệ phải nằm trong khoảng 0–100.")
-    expected = {
-        scoring.AnswerType.YES_NO: _("true (đạt) hoặc false (không đạt)"),
-        scoring.AnswerType.LEVEL: _("một số nguyên từ 0 đến 4"),
-        scoring.AnswerType.PERCENT: _("một số từ 0 đến 100"),
-    }[rule.answer_type]
-    return _("Cần %(expected)s, “na” hoặc null.") % {"expected": expected}
 
 
 def submit_problems(inspection: Inspection) -> dict[str, list[str]]:
@@ -418,6 +405,7 @@ def inspection_revise(
         problems["reason"] = [_("Hãy nêu lý do điều chỉnh.")]
     if not answers:
         problems["answers"] = [_("Hãy nêu ít nhất một kết quả tiêu chí cần điều chỉnh.")]
+    problems.update(_invalid_answers(inspection, answers))
     if problems:
         raise DomainError(_("Chưa điều chỉnh được phiếu."), fields=problems)
     InspectionRevision.objects.create(
@@ -440,6 +428,7 @@ def inspection_revise(
             note=change.get("note"),
             flagged=change.get("flagged"),
             by=by,
+            field=revised_field(code),
         )
         # An approved inspection stays complete (rule 5); the atomic block undoes the writes.
         if not answer.is_answered:
@@ -462,6 +451,23 @@ def inspection_revise(
         criteria=list(answers),
     )
     return inspection
+
+
+def _invalid_answers(
+    inspection: Inspection, answers: Mapping[str, Mapping[str, Any]]
+) -> dict[str, list[str]]:
+    """Every value of a revision that does not fit its criterion, all at once."""
+    rules = {rule.code: rule for rule in rules_for_version(inspection.round.version).criteria}
+    problems: dict[str, list[str]] = {}
+    for code, change in answers.items():
+        rule = rules.get(code)
+        if rule is None or "value" not in change:
+            continue  # an unknown code is a 404 below; a missing value keeps the stored one
+        try:
+            parse_answer(rule, change["value"])
+        except InvalidAnswer as invalid:
+            problems.update(invalid.fields(revised_field(code)))
+    return problems
 
 
 def _revision_data(inspection: Inspection) -> dict[str, Any]:

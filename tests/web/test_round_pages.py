@@ -134,7 +134,9 @@ def test_revising_an_approved_inspection_changes_only_the_edited_answer(
     url = reverse("review-revise", args=[submitted.pk])
     form = {"reason": "Chấm lại A1", "v-A1": "2", "n-A1": "Còn giấy tờ trên bàn"}
     bad = noi_vu.post(url, {**form, "v-A1": "chín"})
-    assert bad.status_code == 400 and "chín" in bad.content.decode()
+    assert bad.status_code == 400
+    assert 'id="e-A1"' in bad.content.decode()  # the refusal is shown at its criterion
+    assert "Mức phải là số nguyên từ 0 đến 4." in bad.content.decode()
     assert noi_vu.post(url, form).status_code == 302
     submitted.refresh_from_db()
     assert submitted.revision == 2
