@@ -7,16 +7,20 @@ export DEBUG ?= true
 # The machines have 2 cores: the suite runs in two workers (pytest-xdist).
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup install messages database demo lint check clean
+.PHONY: run test setup install messages node database demo lint check clean
 
 run: setup database demo
 	@echo "Serving on http://127.0.0.1:8000/ (admin: /admin/). Stop with Ctrl-C."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The JavaScript answer contract runs under Node's own test runner, its files named.
+JS_TESTS := tests/js/answers.test.js
+
 test: setup
+	node --test $(JS_TESTS)
 	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-setup: install messages
+setup: install messages node
 
 install: $(VENV)/.installed
 
@@ -32,6 +36,12 @@ messages:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else echo "Please install GNU gettext (apt-get install gettext)"; exit 1; fi; }
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# Node runs the JavaScript tests (no npm packages); Debian's nodejs when it is missing.
+node:
+	@command -v node >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs >/dev/null; \
+	  else echo "Please install Node.js (apt-get install nodejs)"; exit 1; fi; }
 
 database:
 	$(BIN)/python manage.py migrate --no-input -v0

@@ -6,7 +6,8 @@
 (function (CSX) {
   "use strict";
   var main = document.querySelector("[data-checklist]");
-  if (!main || !CSX.createQueue || !window.crypto || !crypto.randomUUID || !window.fetch) { return; }
+  var answers = CSX.answers;
+  if (!main || !answers || !CSX.createQueue || !window.crypto || !crypto.randomUUID || !window.fetch) { return; }
   document.documentElement.classList.add("js");
   var api = main.dataset.api;
   var t = main.dataset;
@@ -85,7 +86,11 @@
     pending[code] = (pending[code] || 0) + (state === "saving" ? 1 : (state === "retrying" ? 0 : -1));
     if (state === "saving") { setStatus(code, navigator.onLine === false ? "queued" : "saving", navigator.onLine === false ? t.tQueued : t.tSaving); }
     else if (state === "retrying") { setStatus(code, "queued", waitingText(result)); }
-    else if (state === "failed") { setStatus(code, "failed", t.tFailed + ": " + problem(result)); }
+    else if (state === "failed") {
+      var fields = item.kind === "answer" && result && result.data && result.data.errors;
+      if (fields && fields.value) { showError(code, fields.value.join(" ")); }
+      setStatus(code, "failed", t.tFailed + ": " + problem(result));
+    }
     else if (!pending[code]) { setStatus(code, "saved", t.tSaved); }
     if (item.kind === "answer" && (state === "saving" || state === "saved")) {
       article(code).dataset.answered = item.json.value === null ? "" : "1";
@@ -99,18 +104,33 @@
     if (state === "saved") { delete views[item.id]; }
   }
 
-  function answerValue(form, kind) {
-    if (kind === "percent") {
-      var na = form.querySelector("input[name=na]");
-      if (na && na.checked) { return "na"; }
-      var raw = form.querySelector("input[name=value]").value.trim().replace(",", ".");
-      return raw === "" ? null : raw;
+  // The page's field messages, by "code:type": the server's own words for the same refusal.
+  var MESSAGES = JSON.parse(t.answerMessages || "{}");
+
+  function showError(code, text) {
+    var crit = article(code);
+    var box = document.getElementById("e-" + code);
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "e-" + code;
+      box.className = "msg msg--error";
+      box.setAttribute("role", "alert");
+      crit.insertBefore(box, crit.querySelector("form[data-answer]"));
     }
-    var chosen = form.querySelector("input[name=value]:checked");
-    if (!chosen) { return null; }
-    if (chosen.value === "na") { return "na"; }
-    if (kind === "yes_no") { return chosen.value === "yes"; }
-    return parseInt(chosen.value, 10);
+    box.textContent = "";
+    var icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "⚠ ";
+    box.appendChild(icon);
+    box.appendChild(document.createTextNode(text));
+    crit.classList.add("crit--error");
+    setStatus(code, "failed", t.tNotSaved);
+  }
+
+  function clearError(code) {
+    var box = document.getElementById("e-" + code);
+    if (box) { box.remove(); }
+    article(code).classList.remove("crit--error");
   }
 
   // A queued answer shown again over the page's HTML (which may be an older cached copy).
@@ -118,27 +138,32 @@
     var crit = article(item.key);
     if (!crit) { return; }
     var form = crit.querySelector("form[data-answer]");
-    var value = item.json.value;
+    var text = answers.formText(item.json.value);
     if (crit.dataset.kind === "percent") {
       var na = form.querySelector("input[name=na]");
-      if (na) { na.checked = value === "na"; }
-      form.querySelector("input[name=value]").value = value === null || value === "na" ? "" : value;
+      if (na) { na.checked = text === answers.NA; }
+      form.querySelector("input[name=value]").value = text === answers.NA ? "" : text;
     } else {
-      var wanted = value === true ? "yes" : (value === false ? "no" : String(value));
-      form.querySelectorAll("input[name=value]").forEach(function (r) { r.checked = value !== null && r.value === wanted; });
+      form.querySelectorAll("input[name=value]").forEach(function (r) { r.checked = text !== "" && r.value === text; });
     }
     form.querySelector("textarea[name=note]").value = item.json.note;
     form.querySelector("input[name=flagged]").checked = item.json.flagged;
   }
 
+  // Read through the answer contract first: a value that does not fit is never queued, and
+  // its message is the one the server gives without JavaScript.
   function queueAnswer(form) {
     var crit = form.closest(".crit");
     var code = crit.dataset.code;
+    var kind = crit.dataset.kind;
+    var parsed = answers.parse(kind, crit.dataset.naAllowed === "1", answers.fromControls(form));
+    if ("error" in parsed) { showError(code, answers.message(MESSAGES, parsed.error, kind)); return; }
+    clearError(code);
     queue.add({
       kind: "answer", key: code, method: "PUT",
       url: api + "answers/" + encodeURIComponent(code) + "/",
       json: {
-        value: answerValue(form, crit.dataset.kind),
+        value: parsed.value,
         note: form.querySelector("textarea[name=note]").value,
         flagged: form.querySelector("input[name=flagged]").checked
       }
