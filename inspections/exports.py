@@ -12,7 +12,7 @@ import datetime
 import io
 import re
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 SCORE_FORMAT = "0.00"
 RANK_FORMAT = "0"
-_CENT = Decimal("0.01")
 # Excel refuses these in a sheet title, and titles longer than 31 characters.
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_MAX = 31
@@ -101,9 +100,10 @@ def _dmy(value: datetime.date | None) -> str:
 
 
 def _score(value: Any) -> Decimal | None:
+    """The stored score, rounded once by scoring.py: shown as it is, never rounded again."""
     if value is None or value == "":
         return None
-    return Decimal(str(value)).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return Decimal(str(value))
 
 
 def movement_label(row: dict[str, Any]) -> str:

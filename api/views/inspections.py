@@ -99,8 +99,10 @@ class AnswerView(ApiView):
     @extend_schema(
         request=AnswerWriteSerializer,
         responses={200: AnswerSerializer, **errors(400, 401, 403, 404, 409)},
-        description="`value`: true/false, a level 0–4, a number 0–100, “na”, or null "
-        "(clears the answer). A value of the wrong type for the criterion is a 400.",
+        description="`value`: true/false (or “yes”/“no”), a level 0–4, a number 0–100 with at "
+        "most one decimal (text may use a decimal comma), “na”, or null (clears the answer). "
+        "A value that does not fit the criterion is a 400 with its message under `value` and "
+        "its code (`wrong_type`, `out_of_range`, `too_many_decimals`, `na_not_allowed`).",
     )
     def put(self, request: Request, pk: str, criterion_code: str) -> Response:
         inspection = visible_inspection(request, pk)
@@ -198,8 +200,8 @@ class ScoreView(ApiView):
 
     @extend_schema(responses={200: ScoreSerializer, **errors(401, 404)})
     def get(self, request: Request, pk: str) -> Response:
+        """The scores the services stored with the last answer: nothing is recomputed here."""
         inspection = visible_inspection(request, pk)
-        result = services.score_of(inspection)
         levels = ClassificationLevel.objects.filter(version_id=inspection.round.version_id)
         names = {level.code: level.display_name for level in levels}
         data = {
@@ -212,15 +214,7 @@ class ScoreView(ApiView):
             "classification_name": names.get(inspection.classification, ""),
             "enough_basis": inspection.enough_basis,
             "critical_failures": inspection.critical_failures,
-            "sections": [
-                {
-                    "section": s.section,
-                    "earned": s.earned,
-                    "possible": s.possible,
-                    "score": s.rounded,
-                }
-                for s in result.sections
-            ],
-            "criteria": [vars(c) for c in result.criteria],
+            "sections": inspection.section_scores,
+            "criteria": inspection.criterion_scores,
         }
         return Response(ScoreSerializer(data).data)

@@ -60,6 +60,9 @@ class Inspection(models.Model):
     critical_failures = models.JSONField(default=list, blank=True)
     # [{"section": "A", "earned": "27.5", "possible": "30", "exact": "91.6…", "score": "91.67"}]
     section_scores = models.JSONField(default=list, blank=True)
+    # Every criterion of the version: [{"code": "A1", "earned": "2.25", "possible": "3",
+    # "critical_failed": false}]; earned and possible are null when N/A or unanswered.
+    criterion_scores = models.JSONField(default=list, blank=True)
 
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     returned_criteria = models.JSONField(default=list, blank=True)

@@ -21,6 +21,15 @@ def as_stored_decimal(value: Fraction | None) -> Decimal | None:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(_EXACT_PLACES)
 
 
+def criterion_score_json(result: scoring.CriterionResult) -> dict[str, object]:
+    return {
+        "code": result.code,
+        "earned": str(result.earned) if result.earned is not None else None,
+        "possible": str(result.possible) if result.possible is not None else None,
+        "critical_failed": result.critical_failed,
+    }
+
+
 def answers_of(inspection: Inspection) -> dict[str, scoring.AnswerValue]:
     answers = Answer.objects.filter(inspection=inspection).select_related("criterion")
     return {a.criterion.code: a.value for a in answers}  # type: ignore[misc]
@@ -52,6 +61,7 @@ def rescore_inspection(inspection: Inspection, *, fields: list[str] | None = Non
         }
         for s in result.sections
     ]
+    inspection.criterion_scores = [criterion_score_json(c) for c in result.criteria]
     inspection.save(
         update_fields=[
             "earned_points",
@@ -62,6 +72,7 @@ def rescore_inspection(inspection: Inspection, *, fields: list[str] | None = Non
             "enough_basis",
             "critical_failures",
             "section_scores",
+            "criterion_scores",
             "updated_at",
             *(fields or []),
         ]
