@@ -24,6 +24,7 @@ WORKER = "js/service-worker.js"
 STATIC_FILES = (
     "css/app.css",
     "js/sw-register.js",
+    "js/logout.js",
     "js/answers.js",
     "js/queue.js",
     "js/offline-store.js",
