@@ -7,7 +7,7 @@ export DEBUG ?= true
 # The machines have 2 cores: the suite runs in two workers (pytest-xdist).
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup install messages node database demo lint check clean
+.PHONY: run test setup install messages node pdf-tools database demo lint check clean
 
 run: setup database demo
 	@echo "Serving on http://127.0.0.1:8000/ (admin: /admin/). Stop with Ctrl-C."
@@ -20,7 +20,7 @@ test: setup
 	node --test $(JS_TESTS)
 	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-setup: install messages node
+setup: install messages node pdf-tools
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,16 @@ node:
 	@command -v node >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs >/dev/null; \
 	  else echo "Please install Node.js (apt-get install nodejs)"; exit 1; fi; }
+
+# The records (WeasyPrint) need Pango, a Times-compatible serif with Vietnamese glyphs
+# (Liberation Serif 2.x: the older fonts-liberation has none) and, for the tests, poppler-utils.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 poppler-utils
+pdf-tools:
+	@{ ldconfig -p | grep -q libpangoft2-1.0 \
+	  && [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] \
+	  && command -v pdftotext >/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	  else echo "Please install $(PDF_PACKAGES) (apt-get install ...)"; exit 1; fi; }
 
 database:
 	$(BIN)/python manage.py migrate --no-input -v0

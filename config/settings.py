@@ -503,3 +503,31 @@ LOGGING: dict[str, Any] = {
 
 # Demo data refuses to load when DEBUG is off; this password is printed by `make run`.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "congsoxanh2026")
+
+# The signed inspection record and the round's report (inspections/documents/): who issues
+# them, where, under which symbol; the address the QR code's verification link starts with.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}")
+# The issuing body's lines, parent first: "UBND QUẬN BẮC TỪ LIÊM / PHÒNG NỘI VỤ".
+RECORD_ISSUER = [
+    line.strip()
+    for line in os.environ.get("RECORD_ISSUER", "UBND THÀNH PHỐ / PHÒNG NỘI VỤ").split(" / ")
+    if line.strip()
+]
+# Record numbers are unique per agency and year; the agency's code keys them.
+RECORD_AGENCY = os.environ.get("RECORD_AGENCY", "phong-noi-vu").strip()
+RECORD_SYMBOL = os.environ.get("RECORD_SYMBOL", "BB-KT").strip()
+REPORT_SYMBOL = os.environ.get("REPORT_SYMBOL", "TB-KT").strip()
+RECORD_PLACE = os.environ.get("RECORD_PLACE", "Hà Nội").strip()
+# Who signs the round's report for Internal Affairs.
+REPORT_SIGNER_TITLE = os.environ.get("REPORT_SIGNER_TITLE", "TRƯỞNG PHÒNG").strip()
+REPORT_SIGNER_NAME = os.environ.get("REPORT_SIGNER_NAME", "").strip()
+# A folder holding LiberationSerif-{Regular,Bold,Italic,BoldItalic}.ttf (or Tinos-*.ttf);
+# empty: Debian's fonts-liberation2, then fonts-croscore.
+RECORD_FONT_DIR = os.environ.get("RECORD_FONT_DIR", "").strip()
+# Optional PAdES signature of every record: a PKCS#12 file (.p12/.pfx) and its password.
+RECORD_PKCS12_PATH = os.environ.get("RECORD_PKCS12_PATH", "").strip()
+RECORD_PKCS12_PASSWORD = os.environ.get("RECORD_PKCS12_PASSWORD", "")
+if not RECORD_ISSUER or not RECORD_AGENCY or not RECORD_SYMBOL:
+    raise ImproperlyConfigured("RECORD_ISSUER, RECORD_AGENCY and RECORD_SYMBOL must not be empty")
