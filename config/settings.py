@@ -498,6 +498,9 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         # django.request logs every unhandled exception with its traceback (and 4xx as warnings).
         "django": {"handlers": ["stdout", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint narrates every step of every PDF at INFO (and parses its own CSS at import).
+        "weasyprint": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
 

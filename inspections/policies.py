@@ -24,6 +24,8 @@ from inspections.models import (
     ModelVersion,
     OrgUnit,
     RoleKind,
+    Round,
+    TeamMember,
     UserRole,
 )
 
@@ -186,6 +188,62 @@ def may_edit_inspection(user: Viewer, inspection: Inspection) -> bool:
     return inspection.is_editable and is_inspector_of(user, inspection)
 
 
+def is_team_member(user: Viewer, inspection: Inspection) -> bool:
+    """A member of the inspection's team other than the inspector in charge."""
+    if user is None or not user.is_authenticated:
+        return False
+    return TeamMember.objects.filter(inspection=inspection, user_id=user.pk).exists()
+
+
+def may_join_team(user: Viewer, inspection: Inspection) -> bool:
+    """An inspector, never of the unit inspected or of a unit above it (conflict of interest),
+    and not the inspector in charge, who leads the team already."""
+    return (
+        may_inspect(user)
+        and not is_inspector_of(user, inspection)
+        and not own_unit_conflicts(inspector=user, units=[inspection.unit])
+    )
+
+
+def may_manage_team(user: Viewer, inspection: Inspection) -> bool:
+    """The team and the unit's people present: the inspector in charge while the inspection is
+    editable; Internal Affairs until it is approved."""
+    if inspection.kind != Inspection.Kind.OFFICIAL:
+        return False
+    if is_internal_affairs(user):
+        return inspection.state != Inspection.State.APPROVED
+    return may_edit_inspection(user, inspection)
+
+
+def may_add_team_evidence(user: Viewer, inspection: Inspection) -> bool:
+    """Photos and a team note: the inspector in charge and the members, while editable."""
+    return inspection.is_editable and (
+        is_inspector_of(user, inspection) or is_team_member(user, inspection)
+    )
+
+
+def may_sign(user: Viewer, inspection: Inspection) -> bool:
+    """Signatures are taken on the phone of the inspector in charge, at the visit or after a
+    change that needs signing again; a self-assessment has no record to sign."""
+    return inspection.kind == Inspection.Kind.OFFICIAL and is_inspector_of(user, inspection)
+
+
+def has_record(inspection: Inspection) -> bool:
+    """A biên bản exists for an approved official inspection (its number is given then)."""
+    return (
+        inspection.kind == Inspection.Kind.OFFICIAL
+        and inspection.state == Inspection.State.APPROVED
+        and inspection.record_number is not None
+    )
+
+
+def may_read_round_report(user: Viewer, round: Round) -> bool:
+    """The official report of a round exists once it is published, for every signed-in user."""
+    return round.status == Round.Status.PUBLISHED and bool(
+        user is not None and user.is_authenticated
+    )
+
+
 def may_assess_self(user: Viewer, unit: OrgUnit) -> bool:
     return is_office_of(user, unit)
 
@@ -266,7 +324,11 @@ def inspection_filter(user: Viewer) -> Q | None:
     """None means every row (Internal Affairs, leaders)."""
     if sees_everything(user):
         return None
-    condition = Q(inspector_id=getattr(user, "pk", None))  # theirs, official or self-assessment
+    pk = getattr(user, "pk", None)
+    condition = Q(inspector_id=pk)  # theirs, official or self-assessment
+    # …and those of the teams they are members of (a subquery: no duplicate rows).
+    members = TeamMember.objects.filter(user_id=pk) if pk is not None else TeamMember.objects.none()
+    condition |= Q(pk__in=members.values("inspection_id"))
     office = _office_units(user)
     if office is not None:
         # The unit sees its official results once approved, and its own self-assessments.

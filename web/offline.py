@@ -29,6 +29,7 @@ STATIC_FILES = (
     "js/queue.js",
     "js/offline-store.js",
     "js/checklist.js",
+    "js/signature.js",
 )
 
 
@@ -65,7 +66,9 @@ def offline_urls(user: Viewer) -> dict[str, list[str]]:
     """
     inspections = offline_inspection_ids(user)
     return {
-        "pages": [reverse("home")] + [reverse("checklist", args=[pk]) for pk in inspections],
+        "pages": [reverse("home")]
+        + [reverse("checklist", args=[pk]) for pk in inspections]
+        + [reverse("team", args=[pk]) for pk in inspections],
         "thumbnails": [
             reverse("api:photo-file", args=[pk, "thumbnail"]) for pk in thumbnail_ids(inspections)
         ],

@@ -14,8 +14,10 @@ from web import (
     offline,
     people,
     people_pages,
+    records,
     reviews,
     rounds,
+    team,
     two_factor,
     views,
 )
@@ -55,6 +57,10 @@ urlpatterns: list[URLPattern] = [
     path("phieu/<uuid:pk>/anh/<uuid:photo_id>/xoa/", checklist.photo_delete, name="photo-delete"),
     path("phieu/<uuid:pk>/nop/", checklist.review, name="review"),
     path("phieu/<uuid:pk>/ket-qua/", checklist.result, name="result"),
+    path("phieu/<uuid:pk>/bien-ban.pdf", records.record_download, name="record-pdf"),
+    path("phieu/<uuid:pk>/doan-kiem-tra/", team.team, name="team"),
+    path("phieu/<uuid:pk>/doan-kiem-tra/<str:step>/", team.team_step, name="team-step"),
+    path("xac-minh/<str:token>/", records.verify, name="record-verify"),
     path("don-vi/", office.unit_home, name="unit-home"),
     path("don-vi/<str:code>/", office.unit_page, name="unit"),
     path(

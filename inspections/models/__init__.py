@@ -20,6 +20,14 @@ from inspections.models.evidence import (
 from inspections.models.inspection import Answer, Inspection, InspectionRevision
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
 from inspections.models.people import Invitation, Profile, display_name
+from inspections.models.record import (
+    InspectionRecord,
+    RecordCounter,
+    Representative,
+    Signature,
+    TeamMember,
+    person_name,
+)
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
 from inspections.models.tokens import ApiToken
 
@@ -39,6 +47,7 @@ __all__ = [
     "EvidencePhoto",
     "Group",
     "Inspection",
+    "InspectionRecord",
     "InspectionRevision",
     "Invitation",
     "ModelVersion",
@@ -46,10 +55,15 @@ __all__ = [
     "Profile",
     "PublishedVersionFrozen",
     "RankingSnapshot",
+    "RecordCounter",
+    "Representative",
     "RoleKind",
     "Round",
     "Section",
+    "Signature",
+    "TeamMember",
     "UnitResult",
     "UserRole",
     "display_name",
+    "person_name",
 ]

@@ -79,6 +79,10 @@ class Inspection(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # "Số: 12/BB-KT": given once, at the first approval, per agency and year of approval.
+    record_agency = models.CharField(max_length=60, blank=True)
+    record_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    record_number = models.PositiveIntegerField(_("số biên bản"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -96,6 +100,11 @@ class Inspection(models.Model):
             models.CheckConstraint(
                 condition=~(Q(kind="self") & Q(state__in=["approved", "returned"])),
                 name="inspection_self_never_approved",
+            ),
+            models.UniqueConstraint(
+                fields=["record_agency", "record_year", "record_number"],
+                condition=Q(record_number__isnull=False),
+                name="inspection_record_number_unique",
             ),
         ]
         indexes = [models.Index(fields=["round", "unit", "state"])]

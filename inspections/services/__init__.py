@@ -34,6 +34,7 @@ from inspections.services.inspections import (
     submit_problems,
 )
 from inspections.services.people import role_grant, role_revoke
+from inspections.services.records import record_file, record_number_allocate
 from inspections.services.results import rescore_inspection, unit_result_recompute
 from inspections.services.rounds import (
     assignment_remove,
@@ -44,6 +45,14 @@ from inspections.services.rounds import (
     round_open,
     round_publish,
     round_update,
+)
+from inspections.services.team import (
+    representative_add,
+    representative_remove,
+    signature_record,
+    team_member_add,
+    team_member_remove,
+    team_note_set,
 )
 from inspections.services.units import (
     group_delete,
@@ -80,6 +89,10 @@ __all__ = [
     "photo_attach",
     "photo_remove",
     "record_event",
+    "record_file",
+    "record_number_allocate",
+    "representative_add",
+    "representative_remove",
     "rescore_inspection",
     "role_grant",
     "role_revoke",
@@ -88,7 +101,11 @@ __all__ = [
     "round_open",
     "round_publish",
     "round_update",
+    "signature_record",
     "submit_problems",
+    "team_member_add",
+    "team_member_remove",
+    "team_note_set",
     "token_issue",
     "token_revoke",
     "tokens_revoke_all",

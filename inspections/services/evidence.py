@@ -52,10 +52,10 @@ def photo_attach(
     if id is not None:
         existing = EvidencePhoto.objects.filter(pk=id).select_related("criterion").first()
         if existing is not None:
-            require_editor(inspection, by)
+            require_editor(inspection, by, team=True)
             return _same_or_conflict(existing, inspection, criterion_code), False
     with transaction.atomic():
-        locked = lock_editable(inspection, by)
+        locked = lock_editable(inspection, by, team=True)
         criterion = (
             criterion_of(locked, criterion_code, field="criterion") if criterion_code else None
         )
@@ -63,7 +63,7 @@ def photo_attach(
     upload = process_upload(data, allow_pdf=allow_pdf)
     try:
         with stored_evidence([upload], by=by) as (columns,), transaction.atomic():
-            lock_editable(inspection, by)  # still editable after the (slow) image work
+            lock_editable(inspection, by, team=True)  # still editable after the image work
             photo = EvidencePhoto.objects.create(
                 id=id or uuid.uuid4(),
                 inspection=inspection,
@@ -104,7 +104,8 @@ def _same_or_conflict(
 def photo_remove(*, by: Actor, photo: EvidencePhoto) -> None:
     if photo.inspection is None:
         raise DomainError(_("Ảnh này không thuộc phiếu kiểm tra."), problem=Problem.WRONG_STATE)
-    lock_editable(photo.inspection, by)
+    # A member of the team removes the photos they took; the inspector in charge, any.
+    lock_editable(photo.inspection, by, team=photo.uploaded_by_id == by.pk)
     names = [f.name for f in (photo.original, photo.display, photo.thumbnail) if f]
     record_event(actor=by, action="photo_removed", target=photo.inspection, photo=str(photo.pk))
     photo.delete()

@@ -25,8 +25,10 @@ from inspections.models import (
 )
 from inspections.policies import Actor
 from inspections.selectors.catalogue import rules_for_version
+from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
+from inspections.services.records import record_number_allocate
 from inspections.services.results import rescore_inspection, unit_result_recompute
 from inspections.services.rounds import require_internal_affairs
 
@@ -136,15 +138,19 @@ def _check_may_start(*, by: Actor, round: Round, unit: OrgUnit, kind: str) -> No
         )
 
 
-def require_editor(inspection: Inspection, by: Actor) -> None:
-    """Only the inspection's own inspector changes it (its state aside)."""
-    if not policies.is_inspector_of(by, inspection):
-        raise DomainError(_("Chỉ người lập phiếu được sửa phiếu này."), problem=Problem.FORBIDDEN)
+def require_editor(inspection: Inspection, by: Actor, *, team: bool = False) -> None:
+    """Only the inspection's own inspector changes it (its state aside); with `team`, the
+    members of its team too (photos and their own notes, never answers)."""
+    if policies.is_inspector_of(by, inspection):
+        return
+    if team and policies.is_team_member(by, inspection):
+        return
+    raise DomainError(_("Chỉ người lập phiếu được sửa phiếu này."), problem=Problem.FORBIDDEN)
 
 
-def lock_editable(inspection: Inspection, by: Actor) -> Inspection:
+def lock_editable(inspection: Inspection, by: Actor, *, team: bool = False) -> Inspection:
     locked = Inspection.objects.select_for_update().select_related("round").get(pk=inspection.pk)
-    require_editor(locked, by)
+    require_editor(locked, by, team=team)
     if not locked.is_editable:
         raise _wrong_state(
             _("Phiếu đang ở trạng thái “%(state)s”: không sửa được.")
@@ -385,6 +391,7 @@ def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
     )
     actions_sync(inspection=inspection, by=by)
     unit_result_recompute(unit=inspection.unit, round=inspection.round)
+    record_number_allocate(inspection)
     record_event(actor=by, action="inspection_approved", target=inspection)
     return inspection
 
@@ -476,6 +483,8 @@ def _revision_data(inspection: Inspection) -> dict[str, Any]:
         "classification": inspection.classification,
         "approved_at": inspection.approved_at.isoformat() if inspection.approved_at else None,
         "approved_by": inspection.approved_by_id,
+        # What this revision's biên bản says, kept for it (the rows move on).
+        "record": record_data(inspection),
         "answers": {
             a.criterion.code: {
                 "value": str(a.value) if a.value is not None else None,

@@ -82,6 +82,7 @@
     countWaiting();
     if (state === "auth") { el("[data-auth]").hidden = false; return; }
     if (item.kind === "submit") { showSubmit(state, result); return; }
+    if (item.kind === "signature") { return; } // the team page's: sent in order, shown there
     var code = item.key;
     pending[code] = (pending[code] || 0) + (state === "saving" ? 1 : (state === "retrying" ? 0 : -1));
     if (state === "saving") { setStatus(code, navigator.onLine === false ? "queued" : "saving", navigator.onLine === false ? t.tQueued : t.tSaving); }

@@ -281,3 +281,12 @@ def test_every_accepted_format_becomes_an_srgb_jpeg(
 
 def _near(pixel: Any, colour: tuple[int, int, int], tolerance: int = 40) -> bool:
     return all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True))
+
+
+def test_loading_the_pdf_engine_leaves_truncated_images_refused():
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on when imported; we switch it off."""
+    from PIL import ImageFile
+
+    import inspections.documents.render  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -58,10 +58,16 @@ def test_the_manifest_lists_only_what_this_inspector_can_still_edit(
     client.force_login(cast.inspector)
     with CaptureQueriesContext(connection) as queries:
         body = client.get(reverse("offline-manifest")).json()
-    assert body["pages"] == ["/", reverse("checklist", args=[editable.pk])]
+    # The checklist and its team page (signatures at the end of the visit, offline too).
+    assert body["pages"] == [
+        "/",
+        reverse("checklist", args=[editable.pk]),
+        reverse("team", args=[editable.pk]),
+    ]
     photo = editable.photos.get()
     assert body["thumbnails"] == [reverse("api:photo-file", args=[photo.pk, "thumbnail"])]
     assert "/static/js/checklist.js" in body["static"]
+    assert "/static/js/signature.js" in body["static"]
     # session, user, profile and roles (the account's checks: epoch, two-factor), inspections,
     # photos
     assert len(queries) <= 6
