@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import directory, follow_up, inspections, people, photos, rounds, tokens
+from api.views import directory, follow_up, inspections, people, photos, records, rounds, tokens
 
 app_name = "api"
 
@@ -25,6 +25,7 @@ v1: list[URLPattern] = [
     path("rounds/<pk>/close/", rounds.RoundCloseView.as_view(), name="round-close"),
     path("rounds/<pk>/publish/", rounds.RoundPublishView.as_view(), name="round-publish"),
     path("rounds/<pk>/ranking/", rounds.RankingView.as_view(), name="round-ranking"),
+    path("rounds/<pk>/report.pdf", records.RoundReportView.as_view(), name="round-report"),
     path("assignments/", rounds.AssignmentListView.as_view(), name="assignments"),
     path("inspections/", inspections.InspectionListView.as_view(), name="inspections"),
     path("inspections/<pk>/", inspections.InspectionDetailView.as_view(), name="inspection"),
@@ -44,6 +45,30 @@ v1: list[URLPattern] = [
     path("inspections/<pk>/return/", inspections.ReturnView.as_view(), name="inspection-return"),
     path("inspections/<pk>/revise/", inspections.ReviseView.as_view(), name="inspection-revise"),
     path("inspections/<pk>/score/", inspections.ScoreView.as_view(), name="inspection-score"),
+    path("inspections/<pk>/record.pdf", records.RecordPdfView.as_view(), name="inspection-record"),
+    path("inspections/<pk>/team/", records.TeamView.as_view(), name="inspection-team"),
+    path("inspections/<pk>/members/", records.MembersView.as_view(), name="inspection-members"),
+    path(
+        "inspections/<pk>/members/<int:user_id>/",
+        records.MemberView.as_view(),
+        name="inspection-member",
+    ),
+    path("inspections/<pk>/team-note/", records.TeamNoteView.as_view(), name="inspection-note"),
+    path(
+        "inspections/<pk>/representatives/",
+        records.RepresentativesView.as_view(),
+        name="inspection-representatives",
+    ),
+    path(
+        "inspections/<pk>/representatives/<person_id>/",
+        records.RepresentativeView.as_view(),
+        name="inspection-representative",
+    ),
+    path(
+        "inspections/<pk>/signatures/",
+        records.SignaturesView.as_view(),
+        name="inspection-signatures",
+    ),
     path("photos/<pk>/<variant>/", photos.PhotoFileView.as_view(), name="photo-file"),
     path("actions/", follow_up.ActionListView.as_view(), name="actions"),
     path("actions/<pk>/respond/", follow_up.ActionRespondView.as_view(), name="action-respond"),

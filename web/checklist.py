@@ -160,5 +160,7 @@ def result(request: HttpRequest, pk: Any) -> HttpResponse:
         "inspection": inspection,
         "editable": policies.may_edit_inspection(request.user, inspection),
         "failures": [row for row in rows if row.critical_failed],
+        "has_record": policies.has_record(inspection),
+        "earlier_revisions": range(1, inspection.revision),
     }
     return render(request, "web/result.html", context)

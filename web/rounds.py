@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors, services
+from inspections.documents.report import round_report_pdf
 from inspections.errors import DomainError
 from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
@@ -231,6 +232,13 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
             body, kind = ranking_csv(round_info=round_info(round_), groups=data), "text/csv"
         response = HttpResponse(body, content_type=kind)
         response["Content-Disposition"] = f'attachment; filename="{stem}.{wanted}"'
+        return response
+    if wanted == "pdf":  # the official report of a published round
+        pdf = round_report_pdf(round_)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="thong-bao-ket-qua-{round_.pk}.pdf"'
+        )
         return response
     context = {
         "round": round_,

@@ -44,7 +44,7 @@ def _page(
         if member
         else [],
         "may_sign": policies.may_sign(user, inspection),
-        "roles": [(role, label, signed.get(role)) for role, label in Signature.Role.choices],
+        "sign_roles": [(role, label, signed.get(role)) for role, label in Signature.Role.choices],
         "api": reverse("api:inspection", args=[inspection.pk]),
         "error": error,
     }

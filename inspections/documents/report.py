@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from inspections.documents.formatting import date_in_words, vn_date, vn_number
+from inspections.documents.record import STAR
 from inspections.documents.render import render_pdf
 from inspections.errors import DomainError, Problem
 from inspections.models import Round
@@ -41,6 +42,7 @@ def report_context(data: dict[str, Any]) -> dict[str, Any]:
         "period": f"{vn_date(round_.starts_on)} – {vn_date(round_.ends_on)}",
         "signer_title": settings.REPORT_SIGNER_TITLE,
         "signer_name": settings.REPORT_SIGNER_NAME,
+        "star": STAR,
     }
 
 
