@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from inspections import policies, services
 from inspections.errors import DomainError
-from inspections.models import Criterion, EvidenceKind, Inspection, Signature
+from inspections.models import Criterion, EvidenceKind, Inspection, Signature, person_name
 from inspections.photos import max_bytes
 from inspections.selectors import visible_inspection
 from inspections.selectors.records import answers_hash, signatures_for, team_candidates, team_of
@@ -31,11 +31,14 @@ def _page(
     member = policies.is_team_member(user, inspection)
     covering = answers_hash(inspection)
     signed = signatures_for(inspection, revision=inspection.revision, covering=covering)
+    team = team_of(inspection)
     context = {
         "inspection": inspection,
-        "team": team_of(inspection),
+        "team": team,
+        "lead_name": person_name(team.lead),
+        "members": [(m, person_name(m.user)) for m in team.members],
         "manage": manage,
-        "candidates": team_candidates(inspection) if manage else [],
+        "candidates": [(u, person_name(u)) for u in team_candidates(inspection)] if manage else [],
         "member": member,
         "may_add_photos": policies.may_add_team_evidence(user, inspection) and member,
         "criteria": Criterion.objects.filter(version_id=inspection.round.version_id)

@@ -64,12 +64,12 @@ def open_assignment_online(page: Any, base: str, open_round: Any, org: Any, cast
     page.reload()
     # Never wait_for_function: its polling evaluates strings, which our CSP forbids.
     assert page.evaluate("navigator.serviceWorker.controller !== null")
-    wait_until_cached(page, 2 + len(STATIC_FILES))
+    wait_until_cached(page, 3 + len(STATIC_FILES))
     # Evidence nobody needs to watch being taken: all but the two photos taken offline.
     # Written while the page is quiet: the live server shares the test's SQLite connection.
     attach_evidence(inspection, cast.inspector, skip=["A1", "A2", "B7"])
     page.reload()
-    wait_until_cached(page, 2 + len(STATIC_FILES) + inspection.photos.count())
+    wait_until_cached(page, 3 + len(STATIC_FILES) + inspection.photos.count())
     return inspection
 
 
@@ -131,7 +131,8 @@ def test_an_inspection_made_with_no_signal_survives_a_reload_and_is_sent_once(
     inspection = open_assignment_online(phone, base, open_round, org, cast)
     entries, size, parts = phone.evaluate(CACHED_BYTES)
     print(f"\noffline cache: {entries} responses, {size} bytes ({size / 1024:.1f} KiB): {parts}")
-    assert entries == 2 + len(STATIC_FILES) + inspection.photos.count()
+    # "Việc của tôi", the checklist and its team page (signatures), the scripts, the thumbnails.
+    assert entries == 3 + len(STATIC_FILES) + inspection.photos.count()
 
     aborted = cut_network(phone, base)
     fill_everything(phone, inspection)
