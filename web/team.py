@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from inspections import policies, services
 from inspections.errors import DomainError
-from inspections.models import Criterion, EvidenceKind, Inspection, Signature, person_name
+from inspections.models import Criterion, EvidenceKind, Inspection, Signature, display_name
 from inspections.photos import max_bytes
 from inspections.selectors import visible_inspection
 from inspections.selectors.records import answers_hash, signatures_for, team_candidates, team_of
@@ -35,10 +35,10 @@ def _page(
     context = {
         "inspection": inspection,
         "team": team,
-        "lead_name": person_name(team.lead),
-        "members": [(m, person_name(m.user)) for m in team.members],
+        "lead_name": display_name(team.lead),
+        "members": [(m, display_name(m.user)) for m in team.members],
         "manage": manage,
-        "candidates": [(u, person_name(u)) for u in team_candidates(inspection)] if manage else [],
+        "candidates": [(u, display_name(u)) for u in team_candidates(inspection)] if manage else [],
         "member": member,
         "may_add_photos": policies.may_add_team_evidence(user, inspection) and member,
         "criteria": Criterion.objects.filter(version_id=inspection.round.version_id)

@@ -27,7 +27,7 @@ from api.views.inspections import visible_inspection
 from api.views.photos import _AnyAccept
 from inspections import policies, services
 from inspections.documents.report import round_report_pdf
-from inspections.models import Inspection, Round, person_name
+from inspections.models import Inspection, Round, display_name
 from inspections.selectors.records import answers_hash, signatures_for, team_of
 
 _PDF = {(200, "application/pdf"): OpenApiTypes.BINARY}
@@ -94,9 +94,9 @@ def team_body(inspection: Inspection) -> dict[str, Any]:
     covering = answers_hash(inspection)
     states = signatures_for(inspection, revision=inspection.revision, covering=covering)
     return {
-        "lead": {"id": inspection.inspector_id, "name": person_name(team.lead)},
+        "lead": {"id": inspection.inspector_id, "name": display_name(team.lead)},
         "members": [
-            {"user_id": m.user_id, "name": person_name(m.user), "note": m.note}
+            {"user_id": m.user_id, "name": display_name(m.user), "note": m.note}
             for m in team.members
         ],
         "representatives": [

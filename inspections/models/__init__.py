@@ -26,7 +26,6 @@ from inspections.models.record import (
     Representative,
     Signature,
     TeamMember,
-    person_name,
 )
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
 from inspections.models.tokens import ApiToken
@@ -65,5 +64,4 @@ __all__ = [
     "UnitResult",
     "UserRole",
     "display_name",
-    "person_name",
 ]

@@ -4,7 +4,6 @@ signatures at the visit, the record numbers and the PDF kept for each revision."
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,13 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.inspection import Inspection
-
-
-def person_name(user: Any) -> str:
-    """A person's name as documents print it (the one helper: accounts will bring "Họ và tên")."""
-    if user is None:
-        return ""
-    return str(user.get_full_name() or user.username)
+from inspections.models.people import display_name
 
 
 class TeamMember(models.Model):
@@ -49,7 +42,7 @@ class TeamMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.inspection_id} — {person_name(self.user)}"
+        return f"{self.inspection_id} — {display_name(self.user)}"
 
 
 class Representative(models.Model):

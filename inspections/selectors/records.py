@@ -35,7 +35,7 @@ from inspections.models import (
     RoleKind,
     Signature,
     TeamMember,
-    person_name,
+    display_name,
 )
 from inspections.policies import own_unit_conflicts
 
@@ -80,10 +80,13 @@ class Team:
 def team_of(inspection: Inspection) -> Team:
     """The inspector in charge, the members and the unit's people present: three queries."""
     members = list(
-        TeamMember.objects.filter(inspection=inspection).select_related("user").order_by("id")
+        TeamMember.objects.filter(inspection=inspection)
+        .select_related("user__profile")
+        .order_by("id")
     )
     people = list(Representative.objects.filter(inspection=inspection).order_by("added_at", "id"))
-    lead = get_user_model().objects.filter(pk=inspection.inspector_id).first()
+    users = get_user_model().objects.select_related("profile")
+    lead = users.filter(pk=inspection.inspector_id).first()
     return Team(lead=lead, members=members, representatives=people)
 
 
@@ -95,9 +98,10 @@ def team_candidates(inspection: Inspection) -> list[Any]:
         get_user_model()
         .objects.filter(roles__kind=RoleKind.INSPECTOR, is_active=True)
         .exclude(pk__in=taken)
+        .select_related("profile")
         .prefetch_related("roles__unit")
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by("profile__sort_key", "username")
     )
     found = []
     for user in users:
@@ -213,10 +217,10 @@ def _record_data(inspection: Inspection) -> dict[str, Any]:
         "started_at": _iso(inspection.created_at),
         "submitted_at": _iso(inspection.submitted_at),
         "approved_at": _iso(inspection.approved_at),
-        "approved_by": person_name(inspection.approved_by),
+        "approved_by": display_name(inspection.approved_by),
         "dated": _iso(_dated(inspection)),
-        "lead": person_name(team.lead),
-        "members": [{"name": person_name(m.user), "note": m.note} for m in team.members],
+        "lead": display_name(team.lead),
+        "members": [{"name": display_name(m.user), "note": m.note} for m in team.members],
         "representatives": [{"name": p.name, "position": p.position} for p in team.representatives],
         "score": str(inspection.score) if inspection.score is not None else None,
         "earned": str(inspection.earned_points),
@@ -280,7 +284,7 @@ def _photos(inspection: Inspection) -> list[dict[str, Any]]:
             "caption": photo.caption,
             "captured_at": _iso(photo.captured_at),
             "thumbnail": photo.thumbnail.name if photo.thumbnail else "",
-            "by": person_name(photo.uploaded_by),
+            "by": display_name(photo.uploaded_by),
         }
         for photo in ordered
     ]

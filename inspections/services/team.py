@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from inspections import policies
 from inspections.errors import DomainError, Problem
-from inspections.models import Inspection, Representative, Signature, TeamMember, person_name
+from inspections.models import Inspection, Representative, Signature, TeamMember, display_name
 from inspections.policies import Actor
 from inspections.selectors.records import answers_hash
 from inspections.services.audit import record_event
@@ -220,7 +220,7 @@ def signature_record(
     if role not in Signature.Role.values:
         raise DomainError(_("Vai trò ký không hợp lệ."), fields={"role": [str(role)]})
     if role == Signature.Role.LEAD:
-        name = name or person_name(by)
+        name = name or display_name(by)
         position = position or str(Signature.Role.LEAD.label)
     name, position = _person(name, position)
     drawn = [] if on_paper else clean_strokes(strokes)

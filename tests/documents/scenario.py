@@ -93,16 +93,11 @@ def signature_strokes(seed: int) -> list[list[int]]:
 def build_visit(*, total_photos: int | None = None, signed: bool = True) -> Visit:
     """An approved official inspection of Phường An Lạc with everything the record shows."""
     org = Org.build()
-    internal_affairs = make_user("noivu", RoleKind.INTERNAL_AFFAIRS, org.noi_vu)
-    inspector = make_user("kiemtra1", RoleKind.INSPECTOR, org.noi_vu)
-    member = make_user("kiemtra2", RoleKind.INSPECTOR, org.tai_chinh)
-    for user, (last, first) in {
-        internal_affairs: ("Lê Thị", "Mai"),
-        inspector: ("Phạm Quốc", "Bảo"),
-        member: ("Đặng Thu", "Hương"),
-    }.items():
-        user.first_name, user.last_name = first, last
-        user.save(update_fields=["first_name", "last_name"])
+    internal_affairs = make_user(
+        "noivu", RoleKind.INTERNAL_AFFAIRS, org.noi_vu, full_name="Lê Thị Mai"
+    )
+    inspector = make_user("kiemtra1", RoleKind.INSPECTOR, org.noi_vu, full_name="Phạm Quốc Bảo")
+    member = make_user("kiemtra2", RoleKind.INSPECTOR, org.tai_chinh, full_name="Đặng Thu Hương")
     version = load_reference_catalogue()
     round_ = round_create(
         by=internal_affairs,

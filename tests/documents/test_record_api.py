@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from inspections.documents.record import verify_url
 from inspections.models import InspectionRecord
 from inspections.services import inspection_revise, round_close, round_publish
+from tests.accounts import sign_in
 from tests.documents.poppler import read_pdf
 from tests.inspections.builders import approved_inspection
 
@@ -81,8 +82,7 @@ def test_the_record_is_made_once_kept_and_vouched_for_until_a_revision(approved,
     assert api(cast.internal_affairs).get(path + "?revision=3").status_code == 404
     superseded = Client().get(link).content.decode()
     assert "đã được thay thế bởi lần điều chỉnh 2" in superseded and digest in superseded
-    web = Client()
-    web.force_login(cast.ward_office)
+    web = sign_in(cast.ward_office)
     assert web.get(f"/phieu/{approved.pk}/bien-ban.pdf?revision=1").getvalue() == pdf
 
 
@@ -174,7 +174,6 @@ def test_the_round_report_of_a_published_round(approved, open_round, cast):
     assert "Số yêu cầu khắc phục đã mở: 1" in words
     assert re.search(r"\b\d{1,3},\d\d\b", words)
     assert read.info["Page size"].endswith("(A4)")
-    web = Client()
-    web.force_login(cast.leader)
+    web = sign_in(cast.leader)
     page = web.get(f"/dot/{open_round.pk}/xep-hang/?format=pdf")
     assert page.status_code == 200 and page.content == response.content

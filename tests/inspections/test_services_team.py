@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from inspections import policies
 from inspections.errors import Problem
-from inspections.models import RoleKind, Signature, person_name
+from inspections.models import RoleKind, Signature, display_name
 from inspections.selectors.records import answers_hash, signatures_for, team_candidates
 from inspections.services import (
     answer_set,
@@ -188,7 +188,7 @@ def test_a_drawn_signature_covers_the_answers_as_they_were(draft, cast):
     lead, _created = signature_record(
         by=cast.inspector, inspection=draft, role="lead", on_paper=True
     )
-    assert lead.on_paper and lead.name == person_name(cast.inspector)
+    assert lead.on_paper and lead.name == display_name(cast.inspector)
     states = signatures_for(draft, revision=1, covering=answers_hash(draft))
     assert states["unit"].current and states["lead"].current
     answer_set(by=cast.inspector, inspection=draft, criterion_code="A1", value=3)

@@ -4,10 +4,10 @@ page's "Biên bản (PDF)" button and the record's refusals on the web."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from inspections.models import Signature
 from inspections.services import team_member_add
+from tests.accounts import sign_in
 from tests.factories import jpeg_bytes
 from tests.inspections.builders import approved_inspection
 
@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)  # with the second factor where the account needs it
 
 
 def test_the_inspector_in_charge_records_the_team_the_people_and_a_paper_signature(
