@@ -93,7 +93,8 @@ def record_context(data: dict[str, Any], signatures: dict[str, SignatureState]) 
                 "points_text": "—"
                 if criterion["not_applicable"]
                 else f"{vn_points(criterion['points'] or 0)}/{vn_points(criterion['max_points'])}",
-                "failed": criterion["code"] in data["critical_failures"],
+                "failed": criterion.get("critical_failed")
+                or criterion["code"] in data["critical_failures"],
             }
             for criterion in section["criteria"]
         ]

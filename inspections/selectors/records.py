@@ -175,6 +175,7 @@ def _record_data(inspection: Inspection) -> dict[str, Any]:
         a.criterion_id: a for a in Answer.objects.filter(inspection=inspection).order_by("id")
     }
     scores = {s["section"]: s for s in inspection.section_scores or []}
+    points = {c["code"]: c for c in inspection.criterion_scores or []}
     sections: dict[str, dict[str, Any]] = {}
     criteria = Criterion.objects.filter(version=version).select_related("section")
     for criterion in criteria.order_by("section__order", "section__code", "order", "code"):
@@ -189,6 +190,7 @@ def _record_data(inspection: Inspection) -> dict[str, Any]:
             },
         )
         answer = answers.get(criterion.pk)
+        stored = points.get(criterion.code, {})
         block["criteria"].append(
             {
                 "code": criterion.code,
@@ -196,8 +198,10 @@ def _record_data(inspection: Inspection) -> dict[str, Any]:
                 "critical": criterion.critical,
                 "answer": _answer_label(criterion, answer),
                 "not_applicable": bool(answer and answer.not_applicable),
-                "points": str(answer.points) if answer and answer.points is not None else None,
+                # The points as stored with the inspection's score (criterion_scores).
+                "points": stored.get("earned"),
                 "max_points": str(criterion.max_points),
+                "critical_failed": bool(stored.get("critical_failed")),
                 "note": answer.note if answer else "",
                 "flagged": bool(answer and answer.flagged),
             }
