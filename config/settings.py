@@ -538,9 +538,10 @@ LOGGING: dict[str, Any] = {
     },
 }
 
-# Notifications (inspections/services/reminders.py, delivery.py). The daily digest leaves at this local hour;
-# reminders are decided from REMINDER_HOUR on; an overdue action is copied to Internal
-# Affairs this many days after its due date. Delivery retries with a doubling backoff.
+# Notifications (inspections/services/reminders.py and delivery.py). The daily digest
+# leaves at this local hour, reminders are decided from REMINDER_HOUR on; an overdue action
+# is copied to Internal Affairs this many days after its due date. Delivery retries with a
+# doubling backoff.
 NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 17)
 NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 7)
 for _name, _hour in (
