@@ -29,7 +29,6 @@ STATIC_FILES = (
     "js/queue.js",
     "js/offline-store.js",
     "js/checklist.js",
-    "js/logout.js",  # every page's header loads it: without it here, a race decides
 )
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inspections", "0005_people"),
+        ("inspections", "0006_inspection_criterion_scores"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
