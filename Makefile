@@ -9,8 +9,13 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test setup install messages node pdf-tools database demo lint check clean
 
+# The web server and one task worker (huey, its queue in tasks.sqlite3 unless REDIS_URL is
+# set); Ctrl-C stops both (the worker also when the server exits on its own).
 run: setup database demo
-	@echo "Serving on http://127.0.0.1:8000/ (admin: /admin/). Stop with Ctrl-C."
+	@echo "Serving on http://127.0.0.1:8000/ (admin: /admin/) with one task worker. Stop both with Ctrl-C."
+	@$(BIN)/python manage.py run_huey --workers 1 & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The JavaScript answer contract runs under Node's own test runner, its files named.
@@ -71,4 +76,4 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm tasks.sqlite3* staticfiles

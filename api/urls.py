@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import directory, follow_up, inspections, people, photos, records, rounds, tokens
+from api.views import (
+    directory,
+    follow_up,
+    inspections,
+    notifications,
+    people,
+    photos,
+    records,
+    rounds,
+    tokens,
+)
 
 app_name = "api"
 
@@ -75,6 +85,17 @@ v1: list[URLPattern] = [
     path("actions/<pk>/verify/", follow_up.ActionVerifyView.as_view(), name="action-verify"),
     path("actions/<pk>/reopen/", follow_up.ActionReopenView.as_view(), name="action-reopen"),
     path("commitments/", follow_up.CommitmentListView.as_view(), name="commitments"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
+    path(
+        "notifications/read-all/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notifications-read-all",
+    ),
+    path(
+        "notifications/<pk>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
 ]
 
 urlpatterns: list[URLPattern] = [

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "huey.contrib.djhuey",
     "inspections",
     "api",
     "web",
@@ -166,6 +167,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The bell's unread count in every page's header: one query, only when shown.
+                "web.context_processors.notifications",
             ],
         },
     },
@@ -464,6 +467,40 @@ LOG_STREAM = env_choice("LOG_STREAM", "stdout", {"stdout", "stderr"})
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", {"debug", "info", "warning", "error"}).upper()
 ADMINS = env_admins("ADMINS")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+
+# The task queue (huey): Redis at REDIS_URL when set (consumers on several machines share
+# it), else an SQLite file of its own (one machine). Tasks only wake the workers up: what
+# must happen (an e-mail to send, an export to build) is a row in the database first, so a
+# queue that loses a message loses no work (the hourly tick finds it again).
+# Periodic tasks tick in UTC, every hour; what they do is decided in TIME_ZONE.
+TASKS_SQLITE_PATH = Path(os.environ.get("TASKS_SQLITE_PATH", BASE_DIR / "tasks.sqlite3"))
+
+
+def _queue_connection() -> dict[str, Any]:
+    if not REDIS_URL:
+        return {"filename": str(TASKS_SQLITE_PATH)}
+    from redis import ConnectionPool
+
+    # A Redis that stops answering delays a request's wake-up by at most 2 s (the outbox
+    # keeps the work); the consumer's blocking reads wait 1 s, well inside the 10 s timeout.
+    pool = ConnectionPool.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=10)
+    return {"connection_pool": pool}
+
+
+HUEY: dict[str, Any] = {
+    "name": "congsoxanh",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": _queue_connection(),
+    "immediate": env_bool("TASKS_IMMEDIATE", False),
+    "results": False,
+    "utc": True,
+    "consumer": {
+        "workers": env_int("TASK_WORKERS", 2, minimum=1),
+        "worker_type": "thread",
+        "check_worker_health": True,
+    },
+}
+
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -503,6 +540,26 @@ LOGGING: dict[str, Any] = {
         "fontTools": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Notifications (inspections/services/reminders.py and delivery.py). The daily digest
+# leaves at this local hour, reminders are decided from REMINDER_HOUR on; an overdue action
+# is copied to Internal Affairs this many days after its due date. Delivery retries with a
+# doubling backoff.
+NOTIFY_DIGEST_HOUR = env_int("NOTIFY_DIGEST_HOUR", 17)
+NOTIFY_REMINDER_HOUR = env_int("NOTIFY_REMINDER_HOUR", 7)
+for _name, _hour in (
+    ("NOTIFY_DIGEST_HOUR", NOTIFY_DIGEST_HOUR),
+    ("NOTIFY_REMINDER_HOUR", NOTIFY_REMINDER_HOUR),
+):
+    if _hour > 23:
+        raise ImproperlyConfigured(f"{_name} must be an hour from 0 to 23, not {_hour}")
+NOTIFY_OVERDUE_COPY_DAYS = env_int("NOTIFY_OVERDUE_COPY_DAYS", 7, minimum=1)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
+# A worker holds a message this long; one killed meanwhile leaves it to the next.
+NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 300, minimum=1)
+# Files made by background exports are kept this many hours, then deleted.
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 72, minimum=1)
 
 # Demo data refuses to load when DEBUG is off; this password is printed by `make run`.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "congsoxanh2026")

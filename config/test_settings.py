@@ -10,7 +10,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("HTTPS", "false")
 
 from config.settings import *  # noqa: F403
-from config.settings import REST_FRAMEWORK
+from config.settings import HUEY, REST_FRAMEWORK
 
 # Hashing demo passwords with PBKDF2 costs seconds per test run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,3 +19,6 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
 # own tests turn them on.
 AXES_ENABLED = False
 LOGIN_RATE_PER_ADDRESS = 0
+# Tasks run at once, in the test's own process; a consumer a test starts (on Redis) is told
+# otherwise through its environment.
+HUEY = {**HUEY, "immediate": os.environ.get("TASKS_IMMEDIATE", "true") == "true"}

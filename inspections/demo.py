@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from inspections import services
@@ -23,6 +24,7 @@ from inspections.models import (
     Group,
     Inspection,
     ModelVersion,
+    Notification,
     OrgUnit,
     Profile,
     RoleKind,
@@ -30,6 +32,8 @@ from inspections.models import (
     UserRole,
 )
 from inspections.policies import Actor
+from inspections.services.exports import export_run, export_start
+from inspections.services.reminders import remind_commitments
 from inspections.services.two_factor import totp_enrol_with_key
 from inspections.staff import grant_internal_affairs_admin
 
@@ -89,6 +93,7 @@ def load_demo_data(*, password: str) -> DemoSummary:
         users = _users(units, password)
     if not Round.objects.exists():
         _rounds(version, units, users)
+        _notifications(users)
     logins = [(u, label) for u, _n, label, _c in _login_rows()]
     return DemoSummary(logins=logins, password=password)
 
@@ -181,6 +186,20 @@ def _rounds(version: ModelVersion, units: dict[str, OrgUnit], users: dict[str, A
         services.action_respond(
             by=office_user, action=action, note="Đã bổ sung bình chữa cháy và dọn lối thoát hiểm."
         )
+
+
+def _notifications(users: dict[str, Any]) -> None:
+    """The bell is alive on first run: this month's commitment reminders (the demo units
+    have signed none) and the year's results exported by Internal Affairs and the leader
+    join what the rounds told everyone; the oldest of each is read."""
+    remind_commitments(today=timezone.localdate())
+    for username in ("noivu", "lanhdao"):
+        job = export_start(by=users[username], year=2026)
+        export_run(job_id=str(job.pk))  # built here; a worker that gets it too finds it done
+    for user in users.values():
+        oldest = Notification.objects.filter(recipient=user).order_by("created_at", "pk").first()
+        if oldest is not None:
+            services.notification_read(by=user, notification=oldest)
 
 
 def _assign(round_: Round, units: list[OrgUnit], users: dict[str, Any]) -> dict[Any, Any]:

@@ -271,3 +271,49 @@ def ranking_csv(*, round_info: dict[str, Any], groups: list[dict[str, Any]]) -> 
             values[5] = f"{score:.2f}" if score is not None else ""
             writer.writerow(values)
     return buffer.getvalue()
+
+
+def year_results_workbook(
+    *, year: int, rounds: Sequence[tuple[str, list[dict[str, Any]]]]
+) -> bytes:
+    """The year's results: one row per unit, for each round its score, class and rank.
+
+    `rounds` is [(round name, groups as `GroupRanking.as_json()`)], in the order to show."""
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = sheet_titles([_("Kết quả năm %(year)s") % {"year": year}])[0]
+    put_cell(ws, 1, 1, _("Kết quả các đợt kiểm tra năm %(year)s") % {"year": year}).font = Font(
+        bold=True, size=14
+    )
+    headers = [_("Mã đơn vị"), _("Đơn vị"), _("Khối thi đua")]
+    for name, _groups in rounds:
+        headers += [f"{name}: {_('Điểm')}", f"{name}: {_('Xếp loại')}", f"{name}: {_('Hạng')}"]
+    for column, header in enumerate(headers, 1):
+        cell = put_cell(ws, 3, column, header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    units: dict[str, list[Any]] = {}
+    for index, (_name, groups) in enumerate(rounds):
+        for group in groups:
+            for row in group.get("rows") or []:
+                line = units.setdefault(
+                    row["unit_code"],
+                    [row["unit_code"], row["unit_name"], group.get("group_name") or ""]
+                    + [None] * (3 * len(rounds)),
+                )
+                start = 3 + 3 * index
+                line[start] = _score(row.get("score"))
+                line[start + 1] = row.get("classification_name") or row.get("classification") or ""
+                line[start + 2] = row.get("rank")
+    for position, code in enumerate(sorted(units), 4):
+        put_row(ws, position, units[code])
+        for index in range(len(rounds)):
+            ws.cell(row=position, column=4 + 3 * index).number_format = SCORE_FORMAT
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 46
+    ws.column_dimensions["C"].width = 26
+    ws.freeze_panes = "D4"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

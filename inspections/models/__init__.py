@@ -18,6 +18,15 @@ from inspections.models.evidence import (
     EvidencePhoto,
 )
 from inspections.models.inspection import Answer, Inspection, InspectionRevision
+from inspections.models.notifications import (
+    MANDATORY_CATEGORIES,
+    Category,
+    EmailChoice,
+    ExportJob,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
+)
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
 from inspections.models.people import Invitation, Profile, display_name
 from inspections.models.record import (
@@ -31,26 +40,33 @@ from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitRe
 from inspections.models.tokens import ApiToken
 
 __all__ = [
+    "MANDATORY_CATEGORIES",
     "ActionResponse",
     "Answer",
     "AnswerType",
     "ApiToken",
     "Assignment",
+    "Category",
     "ClassificationLevel",
     "Commitment",
     "CorrectiveAction",
     "Criterion",
+    "EmailChoice",
     "EmulationModel",
     "Event",
     "EvidenceKind",
     "EvidencePhoto",
+    "ExportJob",
     "Group",
     "Inspection",
     "InspectionRecord",
     "InspectionRevision",
     "Invitation",
     "ModelVersion",
+    "Notification",
+    "NotificationPreference",
     "OrgUnit",
+    "OutgoingEmail",
     "Profile",
     "PublishedVersionFrozen",
     "RankingSnapshot",

@@ -22,6 +22,13 @@ from inspections.selectors.checklist import (
 from inspections.selectors.commitments import commitment_list
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
 from inspections.selectors.inspections import inspection_list, review_queue
+from inspections.selectors.notifications import (
+    email_choices,
+    internal_affairs_people,
+    notification_list,
+    office_people,
+    unread_count,
+)
 from inspections.selectors.people import people_list
 from inspections.selectors.rankings import (
     GroupRanking,
@@ -73,11 +80,15 @@ __all__ = [
     "class_distribution",
     "class_names",
     "commitment_list",
+    "email_choices",
     "history_chart",
     "inspection_list",
+    "internal_affairs_people",
     "latest_snapshot",
     "live_tokens",
     "my_tasks",
+    "notification_list",
+    "office_people",
     "offline_inspection_ids",
     "open_actions",
     "overdue_on",
@@ -97,6 +108,7 @@ __all__ = [
     "unit_inspections",
     "unit_list",
     "units_with_overdue_actions",
+    "unread_count",
     "visible_inspection",
     "waiting_for_internal_affairs",
 ]

@@ -21,9 +21,11 @@ from django_stubs_ext import StrOrPromise
 from inspections.errors import DomainError
 from inspections.models import (
     Assignment,
+    Category,
     Commitment,
     CorrectiveAction,
     Inspection,
+    Notification,
     OrgUnit,
     RoleKind,
     Round,
@@ -158,6 +160,24 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_active(self, rows: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return rows.filter(is_active=value == "1") if value else rows
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_unread",
+        label=gettext_lazy("Chưa đọc"),
+    )
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=gettext_lazy("Nhóm"))
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+    def filter_unread(
+        self, rows: QuerySet[Notification], name: str, value: str
+    ) -> QuerySet[Notification]:
+        return rows.filter(read_at__isnull=value == "true")
 
 
 def filtered(

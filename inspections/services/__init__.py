@@ -24,6 +24,7 @@ from inspections.services.drafts import (
     version_draft_save,
 )
 from inspections.services.evidence import action_respond_with_evidence, photo_attach, photo_remove
+from inspections.services.exports import export_run, export_start, export_years, exports_purge
 from inspections.services.inspections import (
     answer_set,
     inspection_approve,
@@ -32,6 +33,16 @@ from inspections.services.inspections import (
     inspection_revise,
     inspection_submit,
     submit_problems,
+)
+from inspections.services.notifications import (
+    notification_read,
+    notification_unread,
+    notifications_read_all,
+    notify,
+    preferences_set,
+    unsubscribe,
+    unsubscribe_choice,
+    unsubscribe_target,
 )
 from inspections.services.people import role_grant, role_revoke
 from inspections.services.records import record_file, record_number_allocate
@@ -78,6 +89,10 @@ __all__ = [
     "catalogue_row_save",
     "commitment_record",
     "emulation_model_save",
+    "export_run",
+    "export_start",
+    "export_years",
+    "exports_purge",
     "group_delete",
     "group_save",
     "inspection_approve",
@@ -86,8 +101,13 @@ __all__ = [
     "inspection_revise",
     "inspection_submit",
     "load_reference_catalogue",
+    "notification_read",
+    "notification_unread",
+    "notifications_read_all",
+    "notify",
     "photo_attach",
     "photo_remove",
+    "preferences_set",
     "record_event",
     "record_file",
     "record_number_allocate",
@@ -114,6 +134,9 @@ __all__ = [
     "unit_result_recompute",
     "unit_retire",
     "unit_update",
+    "unsubscribe",
+    "unsubscribe_choice",
+    "unsubscribe_target",
     "version_draft_delete",
     "version_draft_save",
     "version_new_draft",

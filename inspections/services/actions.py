@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import policies
+from inspections import notices, policies
 from inspections.errors import DomainError, Problem
 from inspections.models import ActionResponse, CorrectiveAction, Inspection
 from inspections.policies import Actor
+from inspections.selectors.notifications import office_people
 from inspections.services.audit import record_event
+from inspections.services.notifications import notify
 
 _LIVE = (
     CorrectiveAction.Status.OPEN,
@@ -61,7 +63,33 @@ def actions_sync(*, inspection: Inspection, by: Actor) -> list[CorrectiveAction]
             action.status = CorrectiveAction.Status.SUPERSEDED
             action.save(update_fields=["status"])
             record_event(actor=by, action="action_superseded", target=action)
+    if opened:
+        office = office_people(inspection.unit)
+        for action in opened:
+            notify(
+                recipients=office,
+                kind="action_opened",
+                key=f"action_opened:{action.pk}:{action.due_on.isoformat()}",
+                data=action_facts(action, page=_unit_page(action)),
+            )
     return opened
+
+
+def action_facts(action: CorrectiveAction, **extra: object) -> dict[str, object]:
+    """What every notification about an action says of it."""
+    return {
+        "unit": action.unit.name,
+        "criterion": action.criterion.code,
+        "criterion_text": action.criterion.text,
+        "criterion_text_en": action.criterion.text_en,
+        "finding": action.finding,
+        "due_on": action.due_on.isoformat(),
+        **extra,
+    }
+
+
+def _unit_page(action: CorrectiveAction) -> dict[str, object]:
+    return notices.page("unit", action.unit.code, anchor=f"action-{action.pk}")
 
 
 def _lock(action: CorrectiveAction) -> CorrectiveAction:
@@ -92,7 +120,26 @@ def action_respond(*, by: Actor, action: CorrectiveAction, note: str) -> ActionR
     action.status = CorrectiveAction.Status.RESPONDED
     action.save(update_fields=["status"])
     record_event(actor=by, action="action_responded", target=action, note=note)
+    notify(
+        recipients=[action.inspection.inspector],
+        kind="action_responded",
+        key=f"action_responded:{response.pk}",
+        data=action_facts(action, note=response.note, page=notices.page("action", action.pk)),
+    )
     return response
+
+
+def _tell_responder(action: CorrectiveAction, *, kind: str) -> None:
+    """The person whose response was verified or reopened."""
+    response = action.responses.order_by("-created_at", "-pk").select_related("created_by").first()
+    if response is None or response.created_by is None:
+        return
+    notify(
+        recipients=[response.created_by],
+        kind=kind,
+        key=f"{kind}:{action.pk}:{response.pk}",
+        data=action_facts(action, note=action.verification_note, page=_unit_page(action)),
+    )
 
 
 def _require_verifier(by: Actor, action: CorrectiveAction) -> None:
@@ -114,6 +161,7 @@ def action_verify(*, by: Actor, action: CorrectiveAction, note: str = "") -> Cor
     action.verification_note = note.strip()
     action.save(update_fields=["status", "verified_at", "verified_by", "verification_note"])
     record_event(actor=by, action="action_verified", target=action, note=note)
+    _tell_responder(action, kind="action_verified")
     return action
 
 
@@ -129,4 +177,5 @@ def action_reopen(*, by: Actor, action: CorrectiveAction, note: str) -> Correcti
     action.verification_note = note.strip()
     action.save(update_fields=["status", "verification_note"])
     record_event(actor=by, action="action_reopened", target=action, note=note)
+    _tell_responder(action, kind="action_reopened")
     return action

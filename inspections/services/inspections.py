@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import policies, scoring
+from inspections import notices, policies, scoring
 from inspections.answers import FIELD, InvalidAnswer, parse_answer, revised_field
 from inspections.errors import DomainError, InspectionExists, Problem
 from inspections.models import (
@@ -24,10 +24,12 @@ from inspections.models import (
     Round,
 )
 from inspections.policies import Actor
-from inspections.selectors.catalogue import rules_for_version
+from inspections.selectors.catalogue import class_names, rules_for_version
+from inspections.selectors.notifications import office_people
 from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
+from inspections.services.notifications import notify
 from inspections.services.records import record_number_allocate
 from inspections.services.results import rescore_inspection, unit_result_recompute
 from inspections.services.rounds import require_internal_affairs
@@ -365,7 +367,41 @@ def inspection_return(
     record_event(
         actor=by, action="inspection_returned", target=inspection, reason=reason, criteria=codes
     )
+    assignment = Assignment.objects.filter(
+        round_id=inspection.round_id,
+        unit_id=inspection.unit_id,
+        inspector_id=inspection.inspector_id,
+    ).first()
+    due = assignment.effective_due_on if assignment else inspection.round.ends_on
+    submitted = inspection.submitted_at.isoformat() if inspection.submitted_at else ""
+    notify(
+        recipients=[inspection.inspector],
+        kind="inspection_returned",
+        key=f"inspection_returned:{inspection.pk}:{submitted}",
+        data={
+            **_inspection_facts(inspection),
+            "reason": inspection.return_reason,
+            "criteria": codes,
+            "due_on": due.isoformat(),
+            "page": notices.page("checklist", inspection.pk),
+        },
+    )
     return inspection
+
+
+def _inspection_facts(inspection: Inspection) -> dict[str, Any]:
+    names = class_names({inspection.round.version_id})
+    return {
+        "unit": inspection.unit_name_snapshot,
+        "round": inspection.round.name,
+        "score": f"{inspection.score:.2f}".replace(".", ",")
+        if inspection.score is not None
+        else "—",
+        "classification": names.get(
+            (inspection.round.version_id, inspection.classification), inspection.classification
+        )
+        or "—",
+    }
 
 
 @transaction.atomic
@@ -393,6 +429,19 @@ def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
     unit_result_recompute(unit=inspection.unit, round=inspection.round)
     record_number_allocate(inspection)
     record_event(actor=by, action="inspection_approved", target=inspection)
+    facts = _inspection_facts(inspection)
+    notify(
+        recipients=[inspection.inspector],
+        kind="inspection_approved",
+        key=f"inspection_approved:{inspection.pk}",
+        data={**facts, "page": notices.page("result", inspection.pk)},
+    )
+    notify(
+        recipients=office_people(inspection.unit),
+        kind="unit_result",
+        key=f"unit_result:{inspection.pk}",
+        data={**facts, "page": notices.page("unit", inspection.unit.code)},
+    )
     return inspection
 
 
@@ -456,6 +505,17 @@ def inspection_revise(
         revision=inspection.revision,
         reason=reason,
         criteria=list(answers),
+    )
+    notify(
+        recipients=[inspection.inspector],
+        kind="inspection_revised",
+        key=f"inspection_revised:{inspection.pk}:{inspection.revision}",
+        data={
+            **_inspection_facts(inspection),
+            "revision": inspection.revision,
+            "reason": inspection.revision_reason,
+            "page": notices.page("result", inspection.pk),
+        },
     )
     return inspection
 

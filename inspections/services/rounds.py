@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections import policies
+from inspections import notices, policies
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     Assignment,
@@ -17,13 +19,16 @@ from inspections.models import (
     ModelVersion,
     OrgUnit,
     RankingSnapshot,
+    RoleKind,
     Round,
     UnitResult,
 )
 from inspections.policies import Actor, Viewer
-from inspections.selectors.rankings import ranking_compute
+from inspections.selectors.notifications import office_people
+from inspections.selectors.rankings import GroupRanking, ranking_compute
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
+from inspections.services.notifications import notify
 
 
 def require_internal_affairs(user: Viewer) -> None:
@@ -82,9 +87,22 @@ def _transition(round_: Round, *, by: Actor, allowed: set[str], to: str, action:
 
 @transaction.atomic
 def round_open(*, round: Round, by: Actor) -> Round:
-    return _transition(
+    opened = _transition(
         round, by=by, allowed={Round.Status.DRAFT}, to=Round.Status.OPEN, action="round_opened"
     )
+    inspectors = {a.inspector for a in opened.assignments.select_related("inspector")}
+    notify(
+        recipients=inspectors,
+        kind="round_opened",
+        key=f"round_opened:{opened.pk}",
+        data={
+            "round": opened.name,
+            "starts_on": opened.starts_on.isoformat(),
+            "ends_on": opened.ends_on.isoformat(),
+            "page": notices.page("home"),
+        },
+    )
+    return opened
 
 
 @transaction.atomic
@@ -131,7 +149,44 @@ def round_publish(*, round: Round, by: Actor, reason: str = "") -> RankingSnapsh
     record_event(
         actor=by, action="round_published", target=locked, snapshot=snapshot.number, reason=reason
     )
+    _tell_ranking(locked, snapshot, groups, {r.unit_id for r in results})
     return snapshot
+
+
+def _tell_ranking(
+    round_: Round, snapshot: RankingSnapshot, groups: list[GroupRanking], inspected: set[int]
+) -> None:
+    """The office of each unit inspected in the round: where it stands in the ranking."""
+    rows = {row.unit_id: (group, row) for group in groups for row in group.rows}
+    readers = get_user_model().objects.filter(
+        is_active=True, roles__kind__in=[RoleKind.LEADER, RoleKind.INTERNAL_AFFAIRS]
+    )
+    notify(
+        recipients=readers.distinct(),
+        kind="ranking_summary",
+        key=f"ranking_summary:{round_.pk}:{snapshot.number}",
+        data={
+            "round": round_.name,
+            "ranked": sum(1 for _g, row in rows.values() if row.rank is not None),
+            "groups": len(groups),
+            "page": notices.page("round-ranking", round_.pk),
+        },
+    )
+    units = OrgUnit.objects.filter(pk__in=set(rows) & inspected)
+    for unit in units:
+        group, row = rows[unit.pk]
+        notify(
+            recipients=office_people(unit),
+            kind="ranking_published",
+            key=f"ranking_published:{round_.pk}:{snapshot.number}:{unit.pk}",
+            data={
+                "round": round_.name,
+                "unit": unit.name,
+                "group": group.group_name,
+                "rank": row.rank,
+                "page": notices.page("round-ranking", round_.pk),
+            },
+        )
 
 
 def _assignment_problems(
@@ -180,7 +235,7 @@ def assignments_create(
     problems = _assignment_problems(round=round, inspector=inspector, units=units, due_on=due_on)
     if problems:
         raise DomainError(_("Chưa phân công được."), fields=problems)
-    assignments = []
+    assignments, created_now = [], []
     for unit in units:
         assignment, created = Assignment.objects.get_or_create(
             round=round,
@@ -190,7 +245,10 @@ def assignments_create(
         )
         if created:
             record_event(actor=by, action="assignment_created", target=assignment)
+            created_now.append(assignment)
         assignments.append(assignment)
+    if created_now:
+        _tell_assigned(round, inspector, created_now)
     return assignments
 
 
@@ -303,3 +361,20 @@ def round_update(
     locked.save(update_fields=list(changes))
     record_event(actor=by, action="round_updated", target=locked, changes=changes)
     return locked
+
+
+def _tell_assigned(round_: Round, inspector: Actor, assignments: list[Assignment]) -> None:
+    """One notification for the units assigned in one go (a replay assigns nothing new)."""
+    ids = ",".join(str(a.pk) for a in sorted(assignments, key=lambda a: a.pk))
+    digest = hashlib.sha256(ids.encode()).hexdigest()[:20]
+    notify(
+        recipients=[inspector],
+        kind="assigned",
+        key=f"assigned:{round_.pk}:{digest}",
+        data={
+            "round": round_.name,
+            "units": [a.unit.name for a in assignments],
+            "due_on": min(a.effective_due_on for a in assignments).isoformat(),
+            "page": notices.page("home"),
+        },
+    )

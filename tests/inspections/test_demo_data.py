@@ -13,6 +13,7 @@ from inspections.models import (
     Event,
     EvidencePhoto,
     Inspection,
+    Notification,
     OrgUnit,
     RankingSnapshot,
     Round,
@@ -30,6 +31,7 @@ def _counts() -> dict[str, int]:
         "photos": EvidencePhoto.objects.count(),
         "events": Event.objects.count(),
         "actions": CorrectiveAction.objects.count(),
+        "notifications": Notification.objects.count(),
     }
 
 
@@ -68,6 +70,11 @@ def test_it_loads_a_living_product_once_and_a_second_run_changes_nothing(setting
     assert CorrectiveAction.objects.filter(status=CorrectiveAction.Status.RESPONDED).exists()
     assert OrgUnit.objects.filter(name__startswith="Đ").count() >= 2  # Vietnamese sort order
     assert EvidencePhoto.objects.exclude(original="").exists()
+
+    for user in get_user_model().objects.all():  # the bell is alive for every demo login
+        told = Notification.objects.filter(recipient=user)
+        assert told.count() >= 2, user.username
+        assert told.filter(read_at=None).exists() and told.exclude(read_at=None).exists()
 
     before = _counts()
     call_command("load_demo_data", stdout=io.StringIO())

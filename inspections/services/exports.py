@@ -1,0 +1,140 @@
+"""Long exports as background work: started from a page, built by a worker, kept a while.
+
+The person waits on the export's page (progress, then the file) and is notified when it is
+ready; the file is deleted EXPORT_KEEP_HOURS after it was made.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections import exports, notices, policies
+from inspections.errors import DomainError, Problem
+from inspections.models import ExportJob, Round
+from inspections.policies import Actor
+from inspections.selectors.rankings import ranking_for_round
+from inspections.services.notifications import notify
+
+log = logging.getLogger(__name__)
+
+YEAR_RESULTS = "year_results"
+
+
+def export_years() -> list[int]:
+    """Years that have a round, newest first."""
+    return sorted({d.year for d in Round.objects.values_list("ends_on", flat=True)}, reverse=True)
+
+
+@transaction.atomic
+def export_start(*, by: Actor, year: int) -> ExportJob:
+    """Queue the year's results workbook; the worker builds it after the commit."""
+    if not policies.may_read_rounds(by):
+        raise DomainError(
+            _("Chỉ Phòng Nội vụ và lãnh đạo được xuất kết quả năm."), problem=Problem.FORBIDDEN
+        )
+    if year not in export_years():
+        raise DomainError(
+            _("Năm %(year)s không có đợt kiểm tra nào.") % {"year": year},
+            fields={"year": [_("Hãy chọn một năm có đợt kiểm tra.")]},
+        )
+    job = ExportJob.objects.create(
+        kind=YEAR_RESULTS,
+        params={"year": year},
+        requested_by=by,
+        filename=f"ket-qua-nam-{year}.xlsx",
+    )
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: ExportJob) -> None:
+    from inspections.tasks import run_export  # the tasks call the services: imported late
+
+    try:
+        run_export(str(job.pk))
+    except Exception:  # the hourly tick starts what the queue could not take
+        log.warning("task queue unreachable: export %s left for the hourly tick", job.pk)
+
+
+def _progress(job: ExportJob, value: int) -> None:
+    ExportJob.objects.filter(pk=job.pk).update(progress=min(value, 100))
+
+
+def export_run(*, job_id: str) -> ExportJob | None:
+    """Build the file of a queued export (one worker takes it), then tell the person."""
+    taken = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, progress=1
+    )
+    job = ExportJob.objects.filter(pk=job_id).select_related("requested_by").first()
+    if not taken or job is None:
+        return job  # gone, or another worker has it
+    try:
+        body = _build_year_results(job)
+        name = default_storage.save(f"exports/{job.pk}/{job.filename}", ContentFile(body))
+    except Exception as exc:  # a failed export is shown on its page, never retried blindly
+        log.exception("export %s failed", job.pk)
+        with transaction.atomic():
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+            )
+            _tell(job, "export_failed")
+        return job
+    now = timezone.now()
+    with transaction.atomic():
+        job.file.name = name
+        job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, now
+        job.expires_at = now + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS)
+        job.save(update_fields=["file", "status", "progress", "finished_at", "expires_at"])
+        _tell(job, "export_ready")
+    return job
+
+
+def _tell(job: ExportJob, kind: str) -> None:
+    expires = timezone.localtime(job.expires_at).date().isoformat() if job.expires_at else ""
+    notify(
+        recipients=[job.requested_by],
+        kind=kind,
+        key=f"{kind}:{job.pk}",
+        data={
+            "filename": job.filename,
+            "expires_on": expires,
+            "page": notices.page("export", job.pk),
+        },
+    )
+
+
+def _build_year_results(job: ExportJob) -> bytes:
+    year = int(job.params["year"])
+    rounds = list(
+        Round.objects.filter(ends_on__year=year).select_related("version").order_by("ends_on", "pk")
+    )
+    data = []
+    for index, round_ in enumerate(rounds, 1):
+        groups = ranking_for_round(round=round_)
+        data.append((round_.name, [g.as_json() for g in groups]))
+        _progress(job, 5 + 85 * index // max(len(rounds), 1))
+    return exports.year_results_workbook(year=year, rounds=data)
+
+
+def exports_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files kept past their time; the job stays, marked expired."""
+    now = now or timezone.now()
+    count = 0
+    for job in ExportJob.objects.filter(status=ExportJob.Status.DONE, expires_at__lte=now):
+        if job.file:
+            job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, file="")
+        count += 1
+    # A queued export whose wake-up the queue lost is started again.
+    stale = now - datetime.timedelta(minutes=10)
+    for job in ExportJob.objects.filter(status=ExportJob.Status.QUEUED, created_at__lte=stale):
+        _enqueue(job)
+    return count

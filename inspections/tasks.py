@@ -1,0 +1,46 @@
+"""Background work on huey (found by `manage.py run_huey`): delivery, the tick, exports.
+
+Tasks carry no state of their own: each reads what to do from the database, so a message
+lost by the queue (Redis restarted without its data) costs a delay, never a notification.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from inspections.services.delivery import deliver_due
+from inspections.services.exports import export_run, exports_purge
+from inspections.services.reminders import tick
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def deliver() -> None:
+    """Send what is due (workers claim rows, so several may run at once); wake up again
+    for the earliest retry."""
+    report = deliver_due()
+    if report.errors:
+        log.warning(
+            "delivery: %s sent, %s to retry, %s failed", report.sent, report.retrying, report.failed
+        )
+    if report.next_retry_at is not None and report.retrying:
+        deliver.schedule(eta=report.next_retry_at)
+
+
+@db_periodic_task(crontab(minute="0"))
+def hourly() -> None:
+    """Every hour (UTC), decided in local time: reminders, digests, old exports; then the
+    outbox, so that anything a lost queue message left behind goes out within the hour."""
+    report = tick()
+    log.info("tick: %s reminders, %s digests", report.reminders, report.digests)
+    exports_purge()
+    deliver_due()
+
+
+@db_task()
+def run_export(job_id: str) -> None:
+    export_run(job_id=job_id)
