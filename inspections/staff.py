@@ -9,12 +9,13 @@ from inspections.policies import Actor
 
 STAFF_GROUP = "Phòng Nội vụ"
 # model name → the actions Internal Affairs may take on it in the admin. Every one of them
-# goes through a service there; a role is granted or revoked, never edited in place, and units
-# and rounds are never deleted (the admin shows them without a delete button to anyone).
+# goes through a service there; units and rounds are never deleted (the admin shows them
+# without a delete button to anyone). Roles are granted on Internal Affairs' own people pages
+# (/nguoi-dung/), so the admin only shows them: the admin stays the IT officer's tool.
 ADMIN_RIGHTS = {
     "group": ("add", "change", "delete", "view"),
     "orgunit": ("add", "change", "view"),
-    "userrole": ("add", "delete", "view"),
+    "userrole": ("view",),
     "emulationmodel": ("add", "change", "view"),
     "modelversion": ("add", "change", "view"),
     "classificationlevel": ("add", "change", "delete", "view"),
