@@ -56,6 +56,13 @@ admin.site.unregister(User)
 class PersonUserAdmin(UserAdmin):  # type: ignore[type-arg]
     change_password_form = ServicePasswordForm
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A new account's typed password is temporary too: kept through the same service."""
+        super().save_model(request, obj, form, change)
+        password = form.cleaned_data.get("password1") if not change else None
+        if password and obj.has_usable_password():
+            accounts.password_set_by_admin(by=acting(request.user), user=obj, password=password)
+
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:

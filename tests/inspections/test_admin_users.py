@@ -84,3 +84,25 @@ def test_the_it_officer_setting_their_own_password_stays_signed_in(it_officer: A
     assert it_officer.check_password(OWN)
     assert not Profile.objects.get(user=it_officer).must_change_password
     assert admin.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_password_typed_when_the_admin_adds_an_account_must_be_changed(
+    it_officer: Any, cast: Any
+) -> None:
+    admin = sign_in(it_officer)
+    added = admin.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "nguoimoi",
+            "usable_password": "true",
+            "password1": TEMPORARY,
+            "password2": TEMPORARY,
+        },
+    )
+    assert added.status_code == 302
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model().objects.get(username="nguoimoi")
+    assert person.check_password(TEMPORARY)
+    assert Profile.objects.get(user=person).must_change_password
+    assert Event.objects.filter(action="password_set_by_admin", object_id=str(person.pk)).exists()
