@@ -584,5 +584,8 @@ RECORD_FONT_DIR = os.environ.get("RECORD_FONT_DIR", "").strip()
 # Optional PAdES signature of every record: a PKCS#12 file (.p12/.pfx) and its password.
 RECORD_PKCS12_PATH = os.environ.get("RECORD_PKCS12_PATH", "").strip()
 RECORD_PKCS12_PASSWORD = os.environ.get("RECORD_PKCS12_PASSWORD", "")
+# Each approved revision's record is rendered by a worker right after approval, so that its
+# first download is fast (off: on the first request, as before a queue existed).
+RECORDS_PREPARE_ON_APPROVAL = env_bool("RECORDS_PREPARE_ON_APPROVAL", True)
 if not RECORD_ISSUER or not RECORD_AGENCY or not RECORD_SYMBOL:
     raise ImproperlyConfigured("RECORD_ISSUER, RECORD_AGENCY and RECORD_SYMBOL must not be empty")

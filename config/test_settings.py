@@ -22,3 +22,5 @@ LOGIN_RATE_PER_ADDRESS = 0
 # Tasks run at once, in the test's own process; a consumer a test starts (on Redis) is told
 # otherwise through its environment.
 HUEY = {**HUEY, "immediate": os.environ.get("TASKS_IMMEDIATE", "true") == "true"}
+# Rendering a PDF on every approval would slow every test; the records' tests turn it on.
+RECORDS_PREPARE_ON_APPROVAL = False

@@ -13,6 +13,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from inspections.services.delivery import deliver_due
 from inspections.services.exports import export_run, exports_purge
+from inspections.services.records import record_prepare
 from inspections.services.reminders import tick
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,9 @@ def hourly() -> None:
 @db_task()
 def run_export(job_id: str) -> None:
     export_run(job_id=job_id)
+
+
+@db_task()
+def make_record(inspection_id: str, revision: int) -> None:
+    """Render an approved revision's biên bản so that its first download is fast."""
+    record_prepare(inspection_id=inspection_id, revision=revision)

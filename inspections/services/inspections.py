@@ -30,7 +30,7 @@ from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
 from inspections.services.notifications import notify
-from inspections.services.records import record_number_allocate
+from inspections.services.records import record_number_allocate, record_prepare_after_commit
 from inspections.services.results import rescore_inspection, unit_result_recompute
 from inspections.services.rounds import require_internal_affairs
 
@@ -428,6 +428,7 @@ def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
     actions_sync(inspection=inspection, by=by)
     unit_result_recompute(unit=inspection.unit, round=inspection.round)
     record_number_allocate(inspection)
+    record_prepare_after_commit(inspection)
     record_event(actor=by, action="inspection_approved", target=inspection)
     facts = _inspection_facts(inspection)
     notify(
@@ -498,6 +499,7 @@ def inspection_revise(
     rescore_inspection(inspection, fields=["revision", "revision_reason"])
     actions_sync(inspection=inspection, by=by)
     unit_result_recompute(unit=inspection.unit, round=inspection.round)
+    record_prepare_after_commit(inspection)
     record_event(
         actor=by,
         action="inspection_revised",

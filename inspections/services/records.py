@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,6 +20,8 @@ from inspections.models import Inspection, InspectionRecord, RecordCounter
 from inspections.policies import Actor
 from inspections.selectors.records import record_data_for, signatures_for, stored_record
 from inspections.services.audit import record_event
+
+log = logging.getLogger(__name__)
 
 
 def record_number_allocate(inspection: Inspection) -> None:
@@ -38,6 +42,35 @@ def record_number_allocate(inspection: Inspection) -> None:
     inspection.record_agency, inspection.record_year = agency, year
     inspection.record_number = counter.last
     inspection.save(update_fields=["record_agency", "record_year", "record_number"])
+
+
+def record_prepare_after_commit(inspection: Inspection) -> None:
+    """Once the approval (or revision) commits, ask a worker to render its record."""
+    if not settings.RECORDS_PREPARE_ON_APPROVAL or not policies.has_record(inspection):
+        return
+    pk, revision = inspection.pk, inspection.revision
+    transaction.on_commit(lambda: _queue_record(pk, revision))
+
+
+def _queue_record(inspection_id: Any, revision: int) -> None:
+    from inspections.tasks import make_record  # the tasks call the services: imported late
+
+    try:
+        make_record(str(inspection_id), revision)
+    except Exception:  # the approval is committed; the first download renders the record
+        log.warning("task queue unreachable: record left for its first request", exc_info=True)
+
+
+def record_prepare(*, inspection_id: Any, revision: int) -> InspectionRecord | None:
+    """The worker's half: render a revision's record unless it is stored or superseded."""
+    inspection = Inspection.objects.filter(pk=inspection_id).first()
+    if inspection is None or not policies.has_record(inspection):
+        return None
+    if revision != inspection.revision:
+        return None  # a later revision came first: its own task renders it
+    return stored_record(inspection, revision) or _generate(
+        by=None, inspection=inspection, revision=revision
+    )
 
 
 def record_file(
@@ -66,7 +99,7 @@ def record_file(
     return found
 
 
-def _generate(*, by: Actor, inspection: Inspection, revision: int) -> InspectionRecord:
+def _generate(*, by: Actor | None, inspection: Inspection, revision: int) -> InspectionRecord:
     data = record_data_for(inspection, revision)
     signatures = signatures_for(inspection, revision=revision, covering=data["answers_hash"])
     pdf, signed = record_pdf(data, signatures)

@@ -177,3 +177,29 @@ def test_the_round_report_of_a_published_round(approved, open_round, cast):
     web = sign_in(cast.leader)
     page = web.get(f"/dot/{open_round.pk}/xep-hang/?format=pdf")
     assert page.status_code == 200 and page.content == response.content
+
+
+def test_a_worker_renders_each_approved_revision_before_anyone_asks(
+    open_round, org, cast, settings, django_capture_on_commit_callbacks
+):
+    settings.RECORDS_PREPARE_ON_APPROVAL = True  # tasks run at once in the tests
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = approved_inspection(
+            open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs
+        )
+    made = InspectionRecord.objects.get(inspection=approved, revision=1)
+    assert made.first_downloaded_at is None  # rendered by the worker, not by a download
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_revise(
+            by=cast.internal_affairs,
+            inspection=approved,
+            reason="Sửa C6 sau khi xác minh",
+            answers={"C6": {"value": False, "note": "Có khói thuốc"}},
+        )
+    assert set(
+        InspectionRecord.objects.filter(inspection=approved).values_list("revision", flat=True)
+    ) == {1, 2}
+    first = api(cast.ward_office).get(f"/api/v1/inspections/{approved.pk}/record.pdf")
+    assert hashlib.sha256(first.content).hexdigest() == (
+        InspectionRecord.objects.get(inspection=approved, revision=2).sha256
+    )
