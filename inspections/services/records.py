@@ -61,6 +61,20 @@ def _queue_record(inspection_id: Any, revision: int) -> None:
         log.warning("task queue unreachable: record left for its first request", exc_info=True)
 
 
+def record_content_changed(inspection: Inspection) -> None:
+    """A signature, a person present or a member added after the record was rendered: a
+    record nobody has downloaded yet is rendered again; a downloaded one stays as it was."""
+    stale = InspectionRecord.objects.filter(
+        inspection_id=inspection.pk, revision=inspection.revision, first_downloaded_at=None
+    ).first()
+    if stale is None:
+        return
+    name = stale.file.name
+    stale.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+    record_prepare_after_commit(inspection)
+
+
 def record_prepare(*, inspection_id: Any, revision: int) -> InspectionRecord | None:
     """The worker's half: render a revision's record unless it is stored or superseded."""
     inspection = Inspection.objects.filter(pk=inspection_id).first()

@@ -17,6 +17,7 @@ from inspections.models import Inspection, Representative, Signature, TeamMember
 from inspections.policies import Actor
 from inspections.selectors.records import answers_hash
 from inspections.services.audit import record_event
+from inspections.services.records import record_content_changed
 
 # The drawing box of a signature (the phone scales its canvas to it) and its limits.
 SIGNATURE_WIDTH, SIGNATURE_HEIGHT = 600, 200
@@ -72,6 +73,7 @@ def team_member_add(*, by: Actor, inspection: Inspection, user_id: int) -> TeamM
         )
     member = TeamMember.objects.create(inspection=inspection, user=user, added_by=by)
     record_event(actor=by, action="team_member_added", target=inspection, user=user.pk)
+    record_content_changed(inspection)
     return member
 
 
@@ -82,6 +84,7 @@ def team_member_remove(*, by: Actor, inspection: Inspection, user_id: int) -> No
     deleted, _rows = TeamMember.objects.filter(inspection=inspection, user_id=user_id).delete()
     if deleted:
         record_event(actor=by, action="team_member_removed", target=inspection, user=user_id)
+        record_content_changed(inspection)
 
 
 @transaction.atomic
@@ -146,6 +149,7 @@ def representative_add(
     record_event(
         actor=by, action="representative_added", target=inspection, name=name, position=position
     )
+    record_content_changed(inspection)
     return person, True
 
 
@@ -162,6 +166,7 @@ def representative_remove(*, by: Actor, inspection: Inspection, representative_i
         raise DomainError(_("Không tìm thấy người này."), problem=Problem.NOT_FOUND)
     record_event(actor=by, action="representative_removed", target=inspection, name=person.name)
     person.delete()
+    record_content_changed(inspection)
 
 
 def clean_strokes(raw: object) -> list[list[int]]:
@@ -251,6 +256,7 @@ def signature_record(
                 on_paper=on_paper,
                 revision=locked.revision,
             )
+            record_content_changed(locked)
     except IntegrityError:
         if id is not None and (winner := Signature.objects.filter(pk=id).first()):
             return winner, False

@@ -203,3 +203,33 @@ def test_a_worker_renders_each_approved_revision_before_anyone_asks(
     assert hashlib.sha256(first.content).hexdigest() == (
         InspectionRecord.objects.get(inspection=approved, revision=2).sha256
     )
+
+
+def test_a_signature_after_approval_renders_again_a_record_nobody_downloaded_yet(
+    open_round, org, cast, settings, django_capture_on_commit_callbacks
+):
+    from inspections.services.team import signature_record
+
+    settings.RECORDS_PREPARE_ON_APPROVAL = True
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = approved_inspection(
+            open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs
+        )
+    rendered = InspectionRecord.objects.get(inspection=approved, revision=1).sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_record(
+            by=cast.inspector,
+            inspection=approved,
+            role="unit",
+            name="Trần Văn Bình",
+            position="Chánh Văn phòng",
+            on_paper=True,
+        )
+    again = InspectionRecord.objects.get(inspection=approved, revision=1)
+    assert again.sha256 != rendered and again.first_downloaded_at is None
+    path = f"/api/v1/inspections/{approved.pk}/record.pdf"
+    assert hashlib.sha256(api(cast.ward_office).get(path).content).hexdigest() == again.sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        signature_record(by=cast.inspector, inspection=approved, role="lead", on_paper=True)
+    kept = InspectionRecord.objects.get(inspection=approved, revision=1)
+    assert kept.sha256 == again.sha256  # downloaded: never made again
