@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from config.inputs import refusal_for
 from config.logs import request_id_var
 from inspections.errors import DomainError, http_status
 
@@ -37,6 +38,10 @@ def error_body(
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # A body DRF parsed itself (a PUT form, say): too many fields, a file past the limit.
+    refusal = refusal_for(exc)
+    if refusal is not None:
+        return Response(refusal.body(), status=refusal.status)
     if isinstance(exc, DomainError):
         fields = {str(k): [str(m) for m in v] for k, v in exc.fields.items()}
         return Response(error_body(exc.message, exc.code, fields), status=http_status(exc))

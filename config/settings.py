@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "web.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Control characters, body sizes, too many fields: refused before anything reads the body.
+    "config.inputs.InputsMiddleware",
     # Last: a web sign-in refused for too many attempts from one address becomes a 429 page,
     # one refused for too many failures of one username becomes the lockout answer.
     "web.middleware.LoginRateLimitMiddleware",
@@ -312,6 +314,18 @@ EVIDENCE_ACCEL_REDIRECT_PREFIX = os.environ.get("EVIDENCE_ACCEL_REDIRECT_PREFIX"
 BACKUP_SIGNING_KEY = os.environ.get("BACKUP_SIGNING_KEY", "")
 # Uploads above this size stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1)
+# Bodies are bounded before they are read (config/inputs.py): a multipart body announced over
+# UPLOAD_MAX_REQUEST_BYTES, or any other body over DATA_UPLOAD_MAX_MEMORY_SIZE, is a 413 unread;
+# a file stops at the first 64 KB chunk past EVIDENCE_MAX_BYTES.
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 50 * 1024 * 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 20, minimum=1)
+FILE_UPLOAD_HANDLERS = [
+    "config.inputs.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Hashed names and long cache lifetimes in production; DEBUG and the tests read the files as
 # they are (no collectstatic needed). pytest-django exports the settings module it uses.
@@ -425,6 +439,13 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # DRF's parsers, refusing control characters in keys and texts (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "api.metadata.ViewMetadata",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.BoundedPagination",
     "PAGE_SIZE": 50,
     # Counted in the cache's Redis when REDIS_URL is set: one count for every worker.

@@ -81,20 +81,23 @@ def max_pixels() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_PIXELS", 50_000_000))
 
 
-def _refuse(message: str, problem: Problem, code: str) -> DomainError:
-    return DomainError(message, problem=problem, fields={"file": [message]}, code=code)
+def _refuse(message: str, problem: Problem, code: str, field: str = "file") -> DomainError:
+    return DomainError(message, problem=problem, fields={field: [message]}, code=code)
 
 
-def check_upload_size(size: int) -> None:
+def check_upload_size(size: int, *, field: str = "file") -> None:
     """Refuse an upload by its announced size, before a byte of it is read (413 / 400)."""
     if size <= 0:
-        raise _refuse(_("Tệp rỗng: không có dữ liệu nào được gửi."), Problem.INVALID, "empty")
+        raise _refuse(
+            _("Tệp rỗng: không có dữ liệu nào được gửi."), Problem.INVALID, "empty", field
+        )
     if size > max_bytes():
         limit = max_bytes() / (1024 * 1024)
         raise _refuse(
             _("Tệp vượt quá giới hạn %(limit)s MB.") % {"limit": f"{limit:g}"},
             Problem.INVALID,
             "too_large",
+            field,
         )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.models import EvidencePhoto
+from inspections.photos import max_bytes
 from web.errors import form_refusal, message_of
 
 
@@ -68,7 +69,7 @@ def _record(request: HttpRequest, year: int) -> tuple[int, str]:
             unit=unit,
             year=year,
             signed_on=signed_on,
-            data=scan.read(),
+            data=scan.read(max_bytes() + 1),
         )
     except DomainError as refused:
         return form_refusal(refused), message_of(refused)

@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.inputs import ascii_int
 from inspections import policies, selectors, services
 from inspections.errors import DomainError, InspectionExists
 from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
+from inspections.photos import max_bytes
 from inspections.policies import Viewer
 from inspections.selectors import build_checklist
 from web.errors import form_refusal, message_of
@@ -87,7 +89,7 @@ def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if not CorrectiveAction.objects.filter(pk=pk, unit=unit).exists():
             raise Http404(_("Không tìm thấy yêu cầu khắc phục."))
         action = CorrectiveAction.objects.get(pk=pk)
-    files = [f.read() for f in request.FILES.getlist("photos")]
+    files = [f.read(max_bytes() + 1) for f in request.FILES.getlist("photos")]
     try:
         services.action_respond_with_evidence(
             by=policies.acting(request.user),
@@ -111,7 +113,7 @@ def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def self_start(request: HttpRequest, code: str) -> HttpResponse:
     """Start (or reopen) the unit's self-assessment in an open round, on the same checklist."""
     unit = visible_unit(request.user, code)
-    round_ = Round.objects.filter(pk=request.POST.get("round") or 0).first()
+    round_ = Round.objects.filter(pk=ascii_int(request.POST.get("round")) or 0).first()
     if round_ is None:
         messages.error(request, _("Hãy chọn một đợt đang kiểm tra."))
         return redirect("unit", code=unit.code)

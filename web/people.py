@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from inspections import policies
 from inspections.errors import DomainError
-from inspections.imports import template_workbook
+from inspections.imports import MAX_BYTES, template_workbook
 from inspections.models import OrgUnit
 from inspections.policies import Viewer
 from inspections.services.units import directory_import, directory_preview, unit_retire
@@ -65,7 +65,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if upload is None:
             context["error"] = _("Hãy chọn tệp .xlsx theo mẫu.")
             return render(request, "web/people/import.html", context, status=400)
-        data = upload.read()
+        data = upload.read(MAX_BYTES + 1)  # the workbook's own limit; over it, refused
         try:
             if request.POST.get("mode") == "real":
                 report = directory_import(by=policies.acting(request.user), data=data)

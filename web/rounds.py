@@ -26,6 +26,7 @@ from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
 from inspections.policies import Viewer
 from web.errors import form_refusal, message_of
+from web.fields import IdChoiceField, IdMultipleChoiceField
 
 
 def require_reader(user: Viewer) -> None:
@@ -41,7 +42,7 @@ def refuse_leader(user: Viewer) -> None:
 
 class RoundForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Tên đợt"), max_length=200)
-    version = forms.ModelChoiceField(
+    version = IdChoiceField(
         label=gettext_lazy("Phiên bản mô hình"),
         queryset=ModelVersion.objects.filter(status=ModelVersion.Status.PUBLISHED),
     )
@@ -70,7 +71,7 @@ class AssignForm(forms.Form):
         .distinct()
         .order_by("profile__sort_key", "username"),
     )
-    units = forms.ModelMultipleChoiceField(
+    units = IdMultipleChoiceField(
         label=gettext_lazy("Đơn vị"),
         queryset=OrgUnit.objects.filter(valid_to__isnull=True, group__isnull=False),
         widget=forms.CheckboxSelectMultiple,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, register_converter
 
+from config.inputs import IdConverter
 from web import (
     accounts,
     actions,
@@ -24,6 +25,9 @@ from web import (
     two_factor,
     views,
 )
+
+# <id:pk>: ASCII digits within a database id's range; anything else is a 404 before the view.
+register_converter(IdConverter, "id")
 
 urlpatterns: list[URLPattern] = [
     path(
@@ -54,7 +58,7 @@ urlpatterns: list[URLPattern] = [
     path("viec-cua-toi/", views.my_work, name="my-work"),
     path("sw.js", offline.service_worker, name="service-worker"),
     path("offline/manifest.json", offline.offline_manifest, name="offline-manifest"),
-    path("phan-cong/<int:pk>/bat-dau/", views.start, name="inspection-start"),
+    path("phan-cong/<id:pk>/bat-dau/", views.start, name="inspection-start"),
     path("phieu/<uuid:pk>/", checklist.checklist, name="checklist"),
     path("phieu/<uuid:pk>/tra-loi/<str:code>/", checklist.answer, name="answer"),
     path("phieu/<uuid:pk>/anh/<uuid:photo_id>/xoa/", checklist.photo_delete, name="photo-delete"),
@@ -66,15 +70,13 @@ urlpatterns: list[URLPattern] = [
     path("xac-minh/<str:token>/", records.verify, name="record-verify"),
     path("don-vi/", office.unit_home, name="unit-home"),
     path("don-vi/<str:code>/", office.unit_page, name="unit"),
-    path(
-        "don-vi/<str:code>/khac-phuc/<int:pk>/", office.action_respond, name="unit-action-respond"
-    ),
+    path("don-vi/<str:code>/khac-phuc/<id:pk>/", office.action_respond, name="unit-action-respond"),
     path("don-vi/<str:code>/tu-danh-gia/", office.self_start, name="unit-self-start"),
     path("dot/", rounds.round_list, name="rounds"),
-    path("dot/<int:pk>/", rounds.round_detail, name="round"),
-    path("dot/<int:pk>/phan-cong/", rounds.round_assign, name="round-assign"),
-    path("dot/<int:pk>/xep-hang/", rounds.ranking, name="round-ranking"),
-    path("dot/<int:pk>/<str:step>/", rounds.round_transition, name="round-step"),
+    path("dot/<id:pk>/", rounds.round_detail, name="round"),
+    path("dot/<id:pk>/phan-cong/", rounds.round_assign, name="round-assign"),
+    path("dot/<id:pk>/xep-hang/", rounds.ranking, name="round-ranking"),
+    path("dot/<id:pk>/<str:step>/", rounds.round_transition, name="round-step"),
     path("tong-quan/", dashboard.dashboard, name="dashboard"),
     path("cam-ket/", commitments.commitments, name="commitments"),
     path("nhap-du-lieu/", people.import_page, name="people-import"),
@@ -83,19 +85,19 @@ urlpatterns: list[URLPattern] = [
     path("nguoi-dung/", people_pages.people_page, name="people"),
     path("nguoi-dung/them/", people_pages.person_add, name="person-add"),
     path("nguoi-dung/phieu-moi/", people_pages.invitation_sheets, name="invitation-sheets"),
-    path("nguoi-dung/<int:pk>/", people_pages.person_page, name="person"),
-    path("nguoi-dung/<int:pk>/vai-tro/", people_pages.role_add, name="person-role-add"),
+    path("nguoi-dung/<id:pk>/", people_pages.person_page, name="person"),
+    path("nguoi-dung/<id:pk>/vai-tro/", people_pages.role_add, name="person-role-add"),
     path(
-        "nguoi-dung/<int:pk>/vai-tro/<int:role_id>/thu-hoi/",
+        "nguoi-dung/<id:pk>/vai-tro/<id:role_id>/thu-hoi/",
         people_pages.role_remove,
         name="person-role-remove",
     ),
-    path("nguoi-dung/<int:pk>/<str:step>/", people_pages.person_state, name="person-state"),
-    path("khac-phuc/<int:pk>/", actions.action_page, name="action"),
-    path("khac-phuc/<int:pk>/<str:verdict>/", actions.action_verdict, name="action-verdict"),
+    path("nguoi-dung/<id:pk>/<str:step>/", people_pages.person_state, name="person-state"),
+    path("khac-phuc/<id:pk>/", actions.action_page, name="action"),
+    path("khac-phuc/<id:pk>/<str:verdict>/", actions.action_verdict, name="action-verdict"),
     path("thong-bao/", notifications.inbox, name="notifications"),
-    path("thong-bao/<int:pk>/", notifications.open_notification, name="notification-open"),
-    path("thong-bao/<int:pk>/doc/", notifications.toggle_read, name="notification-toggle"),
+    path("thong-bao/<id:pk>/", notifications.open_notification, name="notification-open"),
+    path("thong-bao/<id:pk>/doc/", notifications.toggle_read, name="notification-toggle"),
     path("thong-bao/doc-het/", notifications.read_all, name="notifications-read-all"),
     path("thong-bao/cach-nhan/", notifications.preferences, name="notification-preferences"),
     path(

@@ -34,7 +34,7 @@ class GroupListView(ApiView):
     queryset = Group.objects.all()
     serializer_class = GroupSerializer
 
-    @extend_schema(responses={200: GroupSerializer(many=True), **errors(401)})
+    @extend_schema(responses={200: GroupSerializer(many=True), **errors(400, 401)})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(Group.objects.all())
         return self.get_paginated_response(GroupSerializer(page, many=True).data)
@@ -46,7 +46,7 @@ class ModelListView(ApiView):
     queryset = ModelVersion.objects.all()
     serializer_class = ModelVersionSerializer
 
-    @extend_schema(responses={200: ModelVersionSerializer(many=True), **errors(401)})
+    @extend_schema(responses={200: ModelVersionSerializer(many=True), **errors(400, 401)})
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(policies.visible_versions(request.user))
         return self.get_paginated_response(ModelVersionSerializer(page, many=True).data)

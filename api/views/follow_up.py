@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.parsers import FormParser, JSONParser, MultiPartParser
 from api.serializers.follow_up import (
     ActionNoteSerializer,
     ActionRespondSerializer,

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.files.uploadhandler import FileUploadHandler
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
@@ -16,57 +15,27 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.parsers import FormParser, MultiPartParser
 from api.serializers.common import PhotoSerializer, photo_file_for
 from api.serializers.inspections import PhotoUploadSerializer
 from api.views.base import ApiView, errors, get_visible, not_found, read_upload
 from api.views.inspections import visible_inspection
 from inspections import policies, services
 from inspections.models import EvidencePhoto
-from inspections.photos import EXTENSIONS, check_upload_size, max_bytes
+from inspections.photos import EXTENSIONS, check_upload_size
 from inspections.policies import may_see_original, photos_for
 
 VARIANTS = ("thumbnail", "display", "original")
-
-
-class CappedUploadHandler(FileUploadHandler):
-    """Stops reading a request at the evidence limit: a body announced over it is refused
-    unread, and a file is refused at the first chunk past it (a 413, never a full read)."""
-
-    SLACK = 64 * 1024  # the other form fields and the multipart boundaries
-
-    def handle_raw_input(
-        self,
-        input_data: Any,
-        META: dict[str, Any],
-        content_length: int,
-        boundary: Any,
-        encoding: str | None = None,
-    ) -> None:
-        if content_length and content_length > max_bytes() + self.SLACK:
-            check_upload_size(content_length)
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        check_upload_size(start + len(raw_data))
-        return raw_data  # the next handler (memory or temporary file) keeps it
-
-    def file_complete(self, file_size: int) -> None:
-        return None
 
 
 class PhotoUploadView(ApiView):
     queryset = EvidencePhoto.objects.all()
     serializer_class = PhotoSerializer
     parser_classes = [MultiPartParser, FormParser]
-
-    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
-        # Before authentication: a CSRF check reads request.POST, which parses the body.
-        request.upload_handlers = [CappedUploadHandler(request), *request.upload_handlers]
-        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": PhotoUploadSerializer},
