@@ -1,0 +1,408 @@
+"""Every web form and every GET parameter, fed a fixed corpus of hostile values by each role.
+
+For each URL pattern of the web door (web/urls.py and the language switch), each path
+parameter, each known query parameter and one unknown one, and each POST field (files too),
+one request per hostile value as the inspector, an office, Internal Affairs and a leader.
+Nothing may answer 5xx; a refused request (4xx) must leave the database as it was; a NUL or
+another control character in any text is a 400. Each case runs in a savepoint rolled back
+afterwards, so every case starts from the same world.
+
+`ROUTES` names the fields of every form; a companion test reads every form the pages render
+and fails on a field or a URL pattern the table does not know. Marked `slow` (CI runs it
+once); the NUL cases also carry `nul`, which CI runs again on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, resolve, reverse
+from rest_framework.authtoken.models import Token
+
+from inspections import services
+from inspections.imports import template_workbook
+from inspections.models import AnswerType, Assignment, Criterion, Inspection
+from tests.api import conftest as api_fixtures
+from tests.factories import jpeg_bytes
+from web.urls import urlpatterns as web_patterns
+
+ROLES = ("inspector", "ward_office", "internal_affairs", "leader")
+
+# The fixed corpus: (id, value). Control characters must always be a 400.
+CORPUS: list[tuple[str, str]] = [
+    ("nul", "A1\x00' OR 1=1"),
+    ("control", "x\x1b[2J\x07\x08\x7f"),
+    ("superscript-two", "²"),
+    ("circled-one", "①"),
+    ("arabic-digits", "١٢"),
+    ("long", "Đ" * 100_000),
+    ("huge-int", "9" * 40),
+    ("int64-plus-one", str(2**63)),
+    ("negative", "-1"),
+    ("float-overflow", "1e309"),
+    ("emoji", "😀🇻🇳👩‍💼"),
+    ("rtl", "\u202eabc\u200f\u061c"),
+    ("zero-width", "\u200b\ufeff"),
+    ("sql", "' OR 1=1 --"),
+    ("template", "{{ request.user.password }}{% debug %}{% load log %}"),
+    ("dot-dot", "../../../etc/passwd"),
+    ("html", "<script>alert(1)</script>"),
+    ("crlf", "x\r\nSet-Cookie: a=b"),
+    ("empty", ""),
+    ("blank", "  \t "),
+]
+CONTROL_CASES = {"nul", "control"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: how to fill its path, the GET parameters it reads, its form."""
+
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda w: {}
+    query: tuple[str, ...] = ()
+    form: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # None: GET only
+    files: tuple[str, ...] = ()
+    fixed_query: str = ""
+    # Other (path, form) pairs for the same pattern: the answer form of each answer type.
+    variants: Callable[[dict[str, Any]], list[tuple[dict[str, Any], dict[str, Any]]]] = lambda w: []
+
+
+def _assignment(w: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": w["assignment"]}
+
+
+ROUTES: dict[str, Route] = {
+    "login": Route(
+        query=("next",),
+        form=lambda w: {"username": "kiemtra1", "password": "sai-mat-khau", "next": "/"},
+    ),
+    "logout": Route(query=("next",), form=lambda w: {"next": "/"}),
+    "home": Route(),
+    "service-worker": Route(),
+    "offline-manifest": Route(),
+    "inspection-start": Route(kwargs=_assignment, form=lambda w: {"id": str(uuid.uuid4())}),
+    "checklist": Route(kwargs=lambda w: {"pk": w["draft"]}),
+    "answer": Route(
+        kwargs=lambda w: {"pk": w["draft"], "code": "A1"},
+        form=lambda w: {"value": "4", "note": "Ghi chú", "flagged": "", "na": ""},
+        files=("camera", "gallery"),
+        variants=lambda w: [
+            ({"pk": w["draft"], "code": w["yes_no"]}, {"value": "yes", "note": "", "flagged": ""}),
+            ({"pk": w["draft"], "code": w["percent"]}, {"value": "97.5", "note": "", "na": ""}),
+        ],
+    ),
+    "photo-delete": Route(
+        kwargs=lambda w: {"pk": w["draft"], "photo_id": w["draft_photo"]}, form=lambda w: {}
+    ),
+    "review": Route(kwargs=lambda w: {"pk": w["draft"]}, form=lambda w: {}),
+    "result": Route(kwargs=lambda w: {"pk": w["approved"]}),
+    "unit-home": Route(),
+    "unit": Route(kwargs=lambda w: {"code": "PANLAC"}),
+    "unit-action-respond": Route(
+        kwargs=lambda w: {"code": "PANLAC", "pk": w["action"]},
+        form=lambda w: {"note": "Đã dọn dẹp xong"},
+        files=("photos",),
+    ),
+    "unit-self-start": Route(
+        kwargs=lambda w: {"code": "PANLAC"},
+        form=lambda w: {"round": str(w["round"]), "id": str(uuid.uuid4())},
+    ),
+    "rounds": Route(
+        form=lambda w: {
+            "name": "Quý II/2027",
+            "version": str(w["version"]),
+            "starts_on": "2027-04-01",
+            "ends_on": "2027-06-30",
+            "open_now": "",
+        }
+    ),
+    "round": Route(kwargs=lambda w: {"pk": w["round"]}),
+    "round-assign": Route(
+        kwargs=lambda w: {"pk": w["round"]},
+        form=lambda w: {
+            "inspector": str(w["other_inspector"]),
+            "units": [str(w["school"])],
+            "due_on": "2026-12-20",
+        },
+    ),
+    "round-ranking": Route(kwargs=lambda w: {"pk": w["round"]}, query=("format",)),
+    "round-step": Route(
+        kwargs=lambda w: {"pk": w["round"], "step": "khoa"}, form=lambda w: {"reason": "Lý do"}
+    ),
+    "dashboard": Route(),
+    "commitments": Route(
+        query=("nam",),
+        fixed_query="nam=2027",
+        form=lambda w: {"unit": "PANLAC", "signed_on": "2027-01-15"},
+        files=("scan",),
+    ),
+    "people-import": Route(form=lambda w: {"mode": "preview"}, files=("file",)),
+    "people-template": Route(),
+    "people-retire": Route(
+        form=lambda w: {"unit": "THANLAC", "merged_into": "PANLAC", "valid_to": "2027-01-01"}
+    ),
+    "review-queue": Route(),
+    "review-inspection": Route(kwargs=lambda w: {"pk": w["submitted"]}),
+    "review-approve": Route(kwargs=lambda w: {"pk": w["submitted"]}, form=lambda w: {}),
+    "review-return": Route(
+        kwargs=lambda w: {"pk": w["submitted"]},
+        form=lambda w: {"reason": "Thiếu ảnh", "criteria": ["A1"]},
+    ),
+    "review-revise": Route(
+        kwargs=lambda w: {"pk": w["approved"]},
+        form=lambda w: {"reason": "Điều chỉnh", "v-A1": "3", "n-A1": "Ghi chú"},
+    ),
+    "set_language": Route(form=lambda w: {"language": "en", "next": "/"}),
+}
+# Files each form takes, as the pages would send them.
+BASE_FILES: dict[str, Callable[[], bytes]] = {"file": template_workbook}
+
+
+def web_patterns_by_name() -> dict[str, str]:
+    """Every URL pattern of the web door (and the language switch), by name → route."""
+    found = {str(p.name): str(p.pattern) for p in web_patterns if isinstance(p, URLPattern)}
+    found["set_language"] = reverse("set_language").lstrip("/")
+    return found
+
+
+def fill(route: str, values: dict[str, Any], hostile: tuple[str, str] | None = None) -> str:
+    """The path with its <conv:name> parts filled; one of them replaced by a hostile value."""
+    path = "/" + route
+    for part in [p for p in path.split("/") if p.startswith("<")]:
+        name = part.strip("<>").split(":")[-1]
+        value = str(values[name])
+        if hostile is not None and hostile[0] == name:
+            value = hostile[1]
+        path = path.replace(part, quote(value, safe=""))
+    return path
+
+
+@dataclass
+class Tally:
+    cases: int = 0
+    refused: int = 0
+    server_errors: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def fingerprint() -> str:
+    """A digest of every row the product keeps (not sessions): equal means nothing changed."""
+    models = [*apps.get_app_config("inspections").get_models(), get_user_model(), Token]
+    digest = hashlib.sha256()
+    for model in models:
+        digest.update(model._meta.label.encode())
+        digest.update(repr(list(model._default_manager.order_by("pk").values_list())).encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def fuzz_world(world: dict[str, Any], cast: Any) -> dict[str, Any]:
+    """The API's world, plus answers of each type and a photo on the inspector's draft (the
+    answer forms' base values repeat those answers, so that a refused file is the whole
+    request) and an assignment not started yet."""
+    inspection = Inspection.objects.get(pk=world["draft"])
+    services.answer_set(
+        by=cast.inspector, inspection=inspection, criterion_code="A1", value=4, note="Ghi chú"
+    )
+    photo, _ = services.photo_attach(
+        by=cast.inspector, inspection=inspection, data=jpeg_bytes(), criterion_code="A1"
+    )
+    assignment = Assignment.objects.get(inspector=cast.inspector, unit_id=world["tai_chinh"])
+    criteria = Criterion.objects.filter(version_id=world["version"]).order_by("order", "code")
+    first = {
+        kind: criteria.filter(answer_type=kind).values_list("code", flat=True)[0]
+        for kind in (AnswerType.YES_NO, AnswerType.PERCENT)
+    }
+    for code, value in ((first[AnswerType.YES_NO], True), (first[AnswerType.PERCENT], "97.5")):
+        services.answer_set(
+            by=cast.inspector, inspection=inspection, criterion_code=code, value=value
+        )
+    return {
+        **world,
+        "draft_photo": photo.pk,
+        "assignment": assignment.pk,
+        "yes_no": first[AnswerType.YES_NO],
+        "percent": first[AnswerType.PERCENT],
+    }
+
+
+world = api_fixtures.world
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    method: str
+    path: str
+    query: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
+    is_text: bool = True  # a text the hostile value went into (a file's bytes are not)
+
+    def send(self, client: Client) -> int:
+        url = f"{self.path}?{self.query}" if self.query else self.path
+        if self.method == "GET":
+            return client.get(url).status_code
+        if self.files:
+            return client.post(url, {**self.data, **self.files}).status_code  # multipart
+        body = urlencode(self.data, doseq=True)
+        return client.post(url, body, content_type="application/x-www-form-urlencoded").status_code
+
+
+def cases_for(route: str, spec: Route, w: dict[str, Any], value: str) -> Iterator[Case]:
+    yield from cases_of(route, spec, spec.kwargs(w), spec.form(w) if spec.form else None, value)
+    for kwargs, form in spec.variants(w):
+        yield from cases_of(route, spec, kwargs, form, value, form_only=True)
+
+
+def cases_of(
+    route: str,
+    spec: Route,
+    kwargs: dict[str, Any],
+    form: dict[str, Any] | None,
+    value: str,
+    *,
+    form_only: bool = False,
+) -> Iterator[Case]:
+    """One hostile value in each path parameter, query parameter, form field and file."""
+    method = "POST" if form is not None else "GET"
+    fixed = dict([spec.fixed_query.split("=")]) if spec.fixed_query else {}
+
+    def files(hostile: str | None = None) -> dict[str, Any]:
+        """A valid file in each file field; or the hostile one alone, so that it decides."""
+        if hostile is not None:
+            return {hostile: SimpleUploadedFile("tep.jpg", value.encode(), "image/jpeg")}
+        return {
+            name: SimpleUploadedFile("tep.jpg", BASE_FILES.get(name, jpeg_bytes)(), "image/jpeg")
+            for name in spec.files
+        }
+
+    path = fill(route, kwargs)
+    for param in () if form_only else kwargs:
+        hostile_path = fill(route, kwargs, (param, value))
+        yield Case(f"path:{param}", method, hostile_path, spec.fixed_query, form or {}, files())
+    for param in () if form_only else (*spec.query, "x"):
+        yield Case(f"query:{param}", "GET", path, urlencode({**fixed, param: value}))
+    if form is None:
+        return
+    for name, base in form.items():
+        data = {**form, name: [value] if isinstance(base, list) else value}
+        yield Case(f"form:{name}", "POST", path, spec.fixed_query, data, files())
+    for name in spec.files:
+        yield Case(f"file:{name}", "POST", path, spec.fixed_query, form, files(name), False)
+
+
+def run_corpus(client: Client, where: str, key: str, value: str, w: dict[str, Any]) -> Tally:
+    tally, baseline = Tally(), fingerprint()
+    cookies = client.cookies.output(header="", sep="\n")  # a logout case must not stick
+    for name, route in web_patterns_by_name().items():
+        for case in cases_for(route, ROUTES[name], w, value):
+            label = f"{where} {case.method} {name} {case.label}"
+            with transaction.atomic():
+                status = case.send(client)
+                tally.cases += 1
+                if status >= 500:
+                    tally.server_errors += 1
+                    tally.failures.append(f"{label}: {status}")
+                elif status >= 400:
+                    tally.refused += 1
+                    if fingerprint() != baseline:
+                        tally.failures.append(f"{label}: {status} but the database changed")
+                if key in CONTROL_CASES and case.is_text and status != 400:
+                    tally.failures.append(f"{label}: {status}, not a 400")
+                transaction.set_rollback(True)
+            client.cookies = SimpleCookie(cookies)
+    return tally
+
+
+def _params() -> list[Any]:
+    return [
+        pytest.param(role, key, value, id=f"{role}-{key}", marks=[pytest.mark.nul] * (key == "nul"))
+        for key, value in CORPUS
+        for role in ROLES
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("role", "key", "value"), _params())
+def test_no_web_form_or_parameter_answers_5xx_or_changes_data_it_refused(
+    fuzz_world: dict[str, Any], cast: Any, role: str, key: str, value: str, record_property: Any
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(getattr(cast, role))
+    tally = run_corpus(client, f"{role} {key}", key, value, fuzz_world)
+    record_property("web_fuzz_cases", tally.cases)
+    record_property("web_fuzz_5xx", tally.server_errors)
+    assert tally.cases >= 90
+    assert not tally.failures, "\n".join(tally.failures[:40])
+
+
+_FIELDS = ("input", "select", "textarea", "button")
+
+
+class FormReader(HTMLParser):
+    """The forms of a page: (action path, method, field names)."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page, self.forms = page, []  # type: list[tuple[str, str, set[str]]]
+        self._current: tuple[str, str, set[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "form":
+            action = urlsplit(found.get("action") or self.page).path
+            self._current = (action, (found.get("method") or "get").upper(), set())
+            self.forms.append(self._current)
+        elif tag in _FIELDS and self._current is not None and found.get("name"):
+            self._current[2].add(str(found["name"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+
+
+@pytest.mark.slow
+def test_the_fuzz_table_knows_every_url_pattern_and_every_form_field_the_pages_render(
+    fuzz_world: dict[str, Any], cast: Any
+) -> None:
+    patterns = web_patterns_by_name()
+    assert set(patterns) == set(ROUTES), "a web page without its row in ROUTES"
+    unknown: set[str] = set()
+    seen_forms = 0
+    for role in (None, *ROLES):
+        client = Client(raise_request_exception=False)
+        if role:
+            client.force_login(getattr(cast, role))
+        for name, route in patterns.items():
+            spec = ROUTES[name]
+            path = fill(route, spec.kwargs(fuzz_world))
+            response = client.get(f"{path}?{spec.fixed_query}" if spec.fixed_query else path)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            reader = FormReader(path)
+            reader.feed(response.content.decode())
+            for action, method, names in reader.forms:
+                target = resolve(action).url_name or ""
+                seen_forms += 1
+                known = set(ROUTES[target].query) if method == "GET" else set()
+                if method == "POST" and ROUTES[target].form is not None:
+                    known = set(ROUTES[target].form(fuzz_world)) | set(ROUTES[target].files)
+                for field_name in names - {"csrfmiddlewaretoken"} - known:
+                    if not (target == "review-revise" and field_name[:2] in ("v-", "n-")):
+                        unknown.add(f"{target}: {field_name}")
+    assert seen_forms >= 15
+    assert not unknown, sorted(unknown)
