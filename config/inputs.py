@@ -27,14 +27,12 @@ from django.core.exceptions import (
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inspections.errors import DomainError
 from inspections.photos import check_upload_size, max_bytes
-
-MAX_ID = 2**63 - 1  # the largest id a BigAutoField holds, on SQLite and PostgreSQL
+from inspections.selectors.filters import MAX_ID
 
 # C0 and C1 controls, DEL, and lone surrogates (JSON "\ud800": no database can store one).
 _ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -228,24 +226,15 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
-    """JSON for the API ({"detail", "code", "errors"}); the error page of its status for the
-    web, or its message as text where no such page exists."""
+    """JSON for the API ({"detail", "code", "errors"}); for the web, the error page that
+    INPUT_REFUSAL_VIEW names (like CSRF_FAILURE_VIEW), with the field messages as its reason."""
     if is_api(request):
         return JsonResponse(refusal.body(), status=refusal.status)
-    context = {
-        "message": refusal.detail,
-        "exception": refusal.detail,
-        "errors": refusal.errors,
-        "status": refusal.status,
-    }
-    try:
-        page = render_to_string(f"{refusal.status}.html", context, request=request)
-    except TemplateDoesNotExist:
-        lines = [refusal.detail, *(f"{k}: {' '.join(v)}" for k, v in refusal.errors.items())]
-        return HttpResponse(
-            "\n".join(lines), status=refusal.status, content_type="text/plain; charset=utf-8"
-        )
-    return HttpResponse(page, status=refusal.status)
+    page: Callable[[HttpRequest, int, str], HttpResponse] = import_string(
+        settings.INPUT_REFUSAL_VIEW
+    )
+    details = [m for messages in refusal.errors.values() for m in messages if m != refusal.detail]
+    return page(request, refusal.status, " ".join([refusal.detail, *dict.fromkeys(details)]))
 
 
 class InputsMiddleware:

@@ -156,6 +156,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 # The error pages (web/errors.py) are wired in config/urls.py; this one is a setting.
 CSRF_FAILURE_VIEW = "web.errors.csrf_failure"
+# The page of a request config/inputs.py refuses before any view (the API answers JSON).
+INPUT_REFUSAL_VIEW = "web.errors.error_page"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -467,6 +469,11 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum names first (drf-spectacular's own hook), then the links of api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_links",
+    ],
     # Swagger UI and ReDoc assets from our own static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
