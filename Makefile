@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 export DEBUG ?= true
 # The machines have 2 cores: the suite runs in two workers (pytest-xdist).
 TEST_WORKERS ?= 2
+# The slow tests (the web fuzz corpus, the stateful API runs) run once in CI: `make test-slow`.
+TEST_MARKERS ?= not slow
 
-.PHONY: run test setup install messages node pdf-tools database demo lint check clean
+.PHONY: run test test-slow setup install messages node pdf-tools database demo lint check clean
 
 # The web server and one task worker (huey, its queue in tasks.sqlite3 unless REDIS_URL is
 # set); Ctrl-C stops both (the worker also when the server exits on its own).
@@ -23,7 +25,10 @@ JS_TESTS := tests/js/answers.test.js
 
 test: setup
 	node --test $(JS_TESTS)
-	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) -m "$(TEST_MARKERS)" $(PYTEST_ARGS)
+
+test-slow: setup
+	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) -m slow $(PYTEST_ARGS)
 
 setup: install messages node pdf-tools
 

@@ -3,7 +3,7 @@
 A JSON key (a criterion code in `answers`, say) or text with a NUL, another control
 character or a lone surrogate would reach the database, where PostgreSQL raises on NUL and
 no backend stores a surrogate: a 400 naming the field instead. Texts keep tabs and line
-breaks; keys do not.
+breaks; keys do not. JSON nested past MAX_DEPTH is a 400 too.
 """
 
 from __future__ import annotations
@@ -11,14 +11,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 
 from config.inputs import control_message, has_control_characters, printable
 
+# Our bodies nest three levels at most (revise: answers → code → value); a deeper one is refused
+# before the walk below or Python's JSON decoder runs out of stack (a RecursionError, a 500).
+MAX_DEPTH = 20
 
-def control_problems(data: Any, path: str = "") -> dict[str, list[str]]:
+
+def too_deep() -> ParseError:
+    return ParseError(
+        _("Dữ liệu JSON lồng nhau quá sâu (tối đa %(depth)s tầng).") % {"depth": MAX_DEPTH}
+    )
+
+
+def control_problems(data: Any, path: str = "", depth: int = 0) -> dict[str, list[str]]:
     """{"field.sub.0": [message]} for every key or text in parsed data that is refused."""
+    if depth > MAX_DEPTH:
+        raise too_deep()
     problems: dict[str, list[str]] = {}
     if isinstance(data, Mapping):
         for key, value in data.items():
@@ -26,10 +39,11 @@ def control_problems(data: Any, path: str = "") -> dict[str, list[str]]:
             if has_control_characters(str(key)):
                 problems[name] = [control_message()]
             else:
-                problems.update(control_problems(value, name))
+                problems.update(control_problems(value, name, depth + 1))
     elif isinstance(data, list | tuple):
         for index, value in enumerate(data):
-            problems.update(control_problems(value, f"{path}.{index}" if path else str(index)))
+            name = f"{path}.{index}" if path else str(index)
+            problems.update(control_problems(value, name, depth + 1))
     elif isinstance(data, str) and has_control_characters(data, multiline=True):
         problems[path or "non_field_errors"] = [control_message()]
     return problems
@@ -45,7 +59,11 @@ def _checked(data: Any) -> Any:
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        return _checked(super().parse(stream, media_type, parser_context))
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:  # "[[[[…": Python's decoder gives up past its stack
+            raise too_deep() from None
+        return _checked(data)
 
 
 class FormParser(parsers.FormParser):

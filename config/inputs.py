@@ -39,6 +39,7 @@ _ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # The same, but a multi-line text keeps its tabs and line breaks.
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+_WITHOUT_BODY = ("GET", "HEAD", "OPTIONS", "TRACE")  # a body there is never read: not checked
 
 
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
@@ -136,7 +137,8 @@ def invalid(errors: dict[str, list[str]]) -> Refusal:
 
 
 def refusal_for(exc: BaseException) -> Refusal | None:
-    """The answer to an error raised while a request's data was read, if it is one of ours."""
+    """The answer to an error Django or DRF raised while reading a body, if it is one of these
+    (the API's exception handler asks too: DRF parses a PUT's form itself)."""
     if isinstance(exc, UploadTooLarge):
         return Refusal(413, exc.message, exc.code, {k: list(v) for k, v in exc.fields.items()})
     if isinstance(exc, TooManyFieldsSent):
@@ -149,10 +151,14 @@ def refusal_for(exc: BaseException) -> Refusal | None:
         return Refusal(400, text, "too_many_files", {"non_field_errors": [text]})
     if isinstance(exc, RequestDataTooBig):
         return _too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    if isinstance(exc, MultiPartParserError | UnreadablePostError | BadRequest):
-        text = _("Dữ liệu gửi lên bị hỏng, không đọc được.")
-        return Refusal(400, text, "malformed", {"non_field_errors": [text]})
+    if isinstance(exc, MultiPartParserError | UnreadablePostError):
+        return _malformed()
     return None
+
+
+def _malformed() -> Refusal:
+    text = _("Dữ liệu gửi lên bị hỏng, không đọc được.")
+    return Refusal(400, text, "malformed", {"non_field_errors": [text]})
 
 
 def _too_large(limit: int) -> Refusal:
@@ -193,6 +199,8 @@ def check_request(request: HttpRequest) -> Refusal | None:
 
 
 def check_body(request: HttpRequest) -> Refusal | None:
+    if request.method in _WITHOUT_BODY:
+        return None
     if request.META.get("HTTP_TRANSFER_ENCODING") and not request.META.get("CONTENT_LENGTH"):
         text = _("Cần gửi kèm độ dài dữ liệu (Content-Length).")
         return Refusal(411, text, "length_required")
@@ -215,7 +223,8 @@ def check_body(request: HttpRequest) -> Refusal | None:
     ) as exc:
         # Django marks only some of these: a later look at request.POST must not parse again.
         request._mark_post_parse_error()  # type: ignore[attr-defined]
-        return refusal_for(exc)
+        # BadRequest: a form that names a charset other than UTF-8.
+        return _malformed() if isinstance(exc, BadRequest) else refusal_for(exc)
     problems = text_problems(posted.lists(), multiline=True)
     problems.update(text_problems(((name, ()) for name in files), multiline=False))
     return invalid(problems) if problems else None

@@ -294,3 +294,46 @@ def test_a_self_assessment_with_a_bad_round_id_starts_nothing(cast: Any, round_i
     response = web_client(cast.ward_office).post("/don-vi/PANLAC/tu-danh-gia/", {"round": round_id})
     assert response.status_code == 302
     assert not Inspection.objects.filter(kind=Inspection.Kind.SELF).exists()
+
+
+def test_a_body_drf_parses_itself_is_bounded_too(
+    world: dict[str, Any], cast: Any, settings: Any
+) -> None:
+    """A PUT is not parsed by Django's request.POST: DRF's parser meets the same limits."""
+    settings.EVIDENCE_MAX_BYTES = 1024
+    url = f"/api/v1/inspections/{world['draft']}/answers/A1/"
+    upload = SimpleUploadedFile("anh.jpg", b"\xff" * 5000, content_type="image/jpeg")
+    client = client_for(cast.inspector)
+    large = client.put(url, {"value": "4", "file": upload}, format="multipart")
+    assert (large.status_code, body(large)["code"]) == (413, "too_large")
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    form = "&".join(f"f{i}=1" for i in range(11))
+    many = client.put(url, form, content_type="application/x-www-form-urlencoded")
+    assert (many.status_code, body(many)["code"]) == (400, "too_many_fields")
+    assert not Answer.objects.filter(inspection_id=world["draft"]).exists()
+
+
+@pytest.mark.parametrize("depth", [25, 990, 100_000])
+def test_json_nested_too_deeply_is_a_400_not_a_recursion_error(cast: Any, depth: int) -> None:
+    client = client_for(cast.internal_affairs)
+    for raw in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        response = client.post("/api/v1/rounds/", raw, content_type="application/json")
+        assert (response.status_code, body(response)["code"]) == (400, "parse_error")
+    shallow = client.post("/api/v1/rounds/", {"name": [[["x"]]]}, format="json")
+    assert shallow.status_code == 400 and "name" in body(shallow)["errors"]
+
+
+def test_a_form_that_cannot_be_read_is_a_400_on_both_doors(
+    world: dict[str, Any], cast: Any
+) -> None:
+    api = client_for(cast.ward_office).post(
+        "/api/v1/commitments/", b"--x\r\nnonsense", content_type="multipart/form-data; boundary="
+    )
+    assert (api.status_code, body(api)["code"]) == (400, "malformed")
+    web = web_client(cast.internal_affairs).post(
+        f"/duyet/{world['submitted']}/tra-lai/",
+        "reason=x",
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert web.status_code == 400
+    assert Inspection.objects.get(pk=world["submitted"]).state == Inspection.State.SUBMITTED

@@ -13,7 +13,7 @@ from tests.inspections.builders import assign
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The web fuzz corpus's totals (tests/web/test_fuzz.py), also from xdist workers."""
-    totals = {"web_fuzz_cases": 0, "web_fuzz_5xx": 0}
+    totals = {"web_fuzz_cases": 0, "web_fuzz_5xx": 0, "web_fuzz_known_5xx": 0}
     for outcome in ("passed", "failed"):
         for report in terminalreporter.stats.get(outcome, []):
             for name, value in getattr(report, "user_properties", []):
@@ -22,6 +22,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if totals["web_fuzz_cases"]:
         terminalreporter.write_line(
             f"web fuzz: {totals['web_fuzz_cases']} cases, {totals['web_fuzz_5xx']} answered 5xx"
+            f" (and {totals['web_fuzz_known_5xx']} known 5xx, KNOWN_5XX in test_fuzz.py)"
         )
 
 
