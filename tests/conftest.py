@@ -18,6 +18,26 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The slow tests' totals (tests/web/test_fuzz.py, the stateful run of
+    tests/api/test_schemathesis.py), from every xdist worker: only the root conftest is
+    loaded by xdist's controller, hence here."""
+    totals = dict.fromkeys(("web_fuzz_cases", "web_fuzz_5xx", "web_fuzz_known_5xx"), 0)
+    totals["stateful_calls"] = 0
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name in totals:
+                    totals[name] += int(value)
+    if totals["web_fuzz_cases"]:
+        terminalreporter.write_line(
+            f"web fuzz: {totals['web_fuzz_cases']} cases, {totals['web_fuzz_5xx']} answered 5xx"
+            f" (and {totals['web_fuzz_known_5xx']} known 5xx, KNOWN_5XX in test_fuzz.py)"
+        )
+    if totals["stateful_calls"]:
+        terminalreporter.write_line(f"stateful API runs: {totals['stateful_calls']} calls")
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese_by_default() -> Any:
     """A request through LocaleMiddleware leaves its language active in the thread: reset it."""

@@ -11,21 +11,6 @@ from inspections.services import inspection_create
 from tests.inspections.builders import assign
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The web fuzz corpus's totals (tests/web/test_fuzz.py), also from xdist workers."""
-    totals = {"web_fuzz_cases": 0, "web_fuzz_5xx": 0, "web_fuzz_known_5xx": 0}
-    for outcome in ("passed", "failed"):
-        for report in terminalreporter.stats.get(outcome, []):
-            for name, value in getattr(report, "user_properties", []):
-                if name in totals:
-                    totals[name] += int(value)
-    if totals["web_fuzz_cases"]:
-        terminalreporter.write_line(
-            f"web fuzz: {totals['web_fuzz_cases']} cases, {totals['web_fuzz_5xx']} answered 5xx"
-            f" (and {totals['web_fuzz_known_5xx']} known 5xx, KNOWN_5XX in test_fuzz.py)"
-        )
-
-
 @pytest.fixture
 def assigned(open_round: Any, org: Any, cast: Any) -> Any:
     assign(open_round, org.ward, cast.inspector, by=cast.internal_affairs)
