@@ -18,6 +18,7 @@ from api.urls import v1
 from config.inputs import ascii_int, has_control_characters
 from inspections.models import ActionResponse, Answer, Assignment, Inspection
 from tests.api import conftest as api_fixtures
+from tests.accounts import sign_in
 from tests.api.conftest import body, client_for
 from tests.factories import jpeg_bytes
 
@@ -25,9 +26,7 @@ world = api_fixtures.world  # the API's cast of inspections, actions and photos
 
 
 def web_client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(user)
 
 
 @pytest.mark.parametrize(
@@ -337,3 +336,10 @@ def test_a_form_that_cannot_be_read_is_a_400_on_both_doors(
     )
     assert web.status_code == 400
     assert Inspection.objects.get(pk=world["submitted"]).state == Inspection.State.SUBMITTED
+
+
+def test_an_id_past_64_bits_in_the_invitation_sheets_is_dropped(cast: Any) -> None:
+    response = web_client(cast.internal_affairs).post(
+        "/nguoi-dung/phieu-moi/", {"person": ["9" * 30, str(2**63), "²"]}
+    )
+    assert response.status_code == 302  # "choose at least one person", back to the list

@@ -16,9 +16,10 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from rest_framework.authtoken.models import Token
 
+from inspections import services
 from inspections.models import ActionResponse, Commitment, EvidencePhoto
+from tests.accounts import sign_in
 from tests.api import conftest as api_fixtures
 from tests.factories import jpeg_bytes
 
@@ -104,10 +105,15 @@ def send(
     return int(status[0].split()[0]), body
 
 
+def token_header(user: Any) -> dict[str, str]:
+    _token, secret = services.token_issue(user=user, device="limits")
+    return {"HTTP_AUTHORIZATION": f"Token {secret}"}
+
+
 def upload_doors(world: dict[str, Any], cast: Any, session: str) -> list[dict[str, Any]]:
     """Every upload endpoint of both doors, with its fields, its file field and its user."""
-    api = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=cast.inspector).key}"}
-    office = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=cast.ward_office).key}"}
+    api = token_header(cast.inspector)
+    office = token_header(cast.ward_office)
     web = {"HTTP_COOKIE": f"sessionid={session}"}
     draft, action = world["draft"], world["action"]
     return [
@@ -126,7 +132,7 @@ DOOR_IDS += ["web-commitment", "web-import"]
 
 
 def _session(client: Any, user: Any) -> str:
-    client.force_login(user)
+    sign_in(user, client)
     return str(client.cookies["sessionid"].value)
 
 
@@ -203,7 +209,6 @@ def test_a_chunked_body_without_a_length_is_refused_unread(
 def test_a_json_body_past_the_memory_limit_is_refused_unread(
     world: dict[str, Any], cast: Any, wsgi_app: WSGIHandler, settings: Any
 ) -> None:
-    token = Token.objects.create(user=cast.internal_affairs).key
     stream = CountingStream(b'{"name": "', HUGE)
     status, body = send(
         wsgi_app,
@@ -211,7 +216,7 @@ def test_a_json_body_past_the_memory_limit_is_refused_unread(
         stream,
         content_type="application/json",
         length=HUGE,
-        headers={"HTTP_AUTHORIZATION": f"Token {token}"},
+        headers=token_header(cast.internal_affairs),
     )
     assert (status, stream.read_bytes) == (413, 0)
     assert "2.5 MB" in json.loads(body)["detail"]
