@@ -4,8 +4,8 @@ For each URL pattern of the web door (web/urls.py and the language switch), each
 parameter, each known query parameter and one unknown one, and each POST field (files too),
 one request per hostile value as the inspector, an office, Internal Affairs and a leader.
 Nothing may answer 5xx; a refused request (4xx) must leave the database as it was; a NUL or
-another control character in any text is a 400. Each case runs in a savepoint rolled back
-afterwards, so every case starts from the same world.
+another control character in any text is a 400; markup never comes back unescaped. Each
+case runs in a savepoint rolled back afterwards, so every case starts from the same world.
 
 `ROUTES` names the fields of every form; a companion test reads every form the pages render
 and fails on a field or a URL pattern the table does not know. Marked `slow` (CI runs it
@@ -28,6 +28,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, resolve, reverse
 
@@ -59,7 +60,7 @@ CORPUS: list[tuple[str, str]] = [
     ("sql", "' OR 1=1 --"),
     ("template", "{{ request.user.password }}{% debug %}{% load log %}"),
     ("dot-dot", "../../../etc/passwd"),
-    ("html", "<script>alert(1)</script>"),
+    ("html", HTML := "<script>alert(1)</script>"),
     ("crlf", "x\r\nSet-Cookie: a=b"),
     ("empty", ""),
     ("blank", "  \t "),
@@ -308,14 +309,14 @@ class Case:
     files: dict[str, Any] = field(default_factory=dict)
     is_text: bool = True  # a text the hostile value went into (a file's bytes are not)
 
-    def send(self, client: Client) -> int:
+    def send(self, client: Client) -> HttpResponse:
         url = f"{self.path}?{self.query}" if self.query else self.path
         if self.method == "GET":
-            return client.get(url).status_code
+            return client.get(url)
         if self.files:
-            return client.post(url, {**self.data, **self.files}).status_code  # multipart
+            return client.post(url, {**self.data, **self.files})  # multipart
         body = urlencode(self.data, doseq=True)
-        return client.post(url, body, content_type="application/x-www-form-urlencoded").status_code
+        return client.post(url, body, content_type="application/x-www-form-urlencoded")
 
 
 def cases_for(route: str, spec: Route, w: dict[str, Any], value: str) -> Iterator[Case]:
@@ -363,6 +364,10 @@ def cases_of(
         yield Case(label, "POST", path, spec.fixed_query, form, files(name), False)
 
 
+def _body(response: HttpResponse) -> bytes:
+    return b"" if response.streaming else bytes(response.content)
+
+
 def run_corpus(client: Client, role: str, key: str, value: str, w: dict[str, Any]) -> Tally:
     tally, baseline = Tally(), fingerprint()
     cookies = client.cookies.output(header="", sep="\n")  # a logout case must not stick
@@ -370,7 +375,8 @@ def run_corpus(client: Client, role: str, key: str, value: str, w: dict[str, Any
         for case in cases_for(route, ROUTES[name], w, value):
             label = f"{role} {key} {case.method} {name} {case.label}"
             with transaction.atomic():
-                status = case.send(client)
+                response = case.send(client)
+                status = response.status_code
                 tally.cases += 1
                 if (role, name, case.label, key) in KNOWN_5XX:
                     tally.known += status >= 500
@@ -385,6 +391,8 @@ def run_corpus(client: Client, role: str, key: str, value: str, w: dict[str, Any
                         tally.failures.append(f"{label}: {status} but the database changed")
                 if key in CONTROL_CASES and case.is_text and status != 400:
                     tally.failures.append(f"{label}: {status}, not a 400")
+                if value == HTML and HTML.encode() in _body(response):
+                    tally.failures.append(f"{label}: {status} shows the markup unescaped")
                 transaction.set_rollback(True)
             client.cookies = SimpleCookie(cookies)
     return tally
