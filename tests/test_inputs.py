@@ -343,3 +343,12 @@ def test_an_id_past_64_bits_in_the_invitation_sheets_is_dropped(cast: Any) -> No
         "/nguoi-dung/phieu-moi/", {"person": ["9" * 30, str(2**63), "²"]}
     )
     assert response.status_code == 302  # "choose at least one person", back to the list
+
+
+@pytest.mark.parametrize("unit", ["٣", "²", "3.0", str(2**63), 2**63, -1, 0, True])
+def test_an_id_in_a_body_is_ascii_digits_within_range(
+    world: dict[str, Any], cast: Any, unit: object
+) -> None:
+    payload = {"unit": unit, "round": world["round"], "kind": "official"}
+    response = client_for(cast.inspector).post("/api/v1/inspections/", payload, format="json")
+    assert response.status_code == 400 and list(body(response)["errors"]) == ["unit"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.serializers.common import PhotoSerializer, UnitBriefSerializer
+from api.serializers.common import IdRelatedField, PhotoSerializer, UnitBriefSerializer
 from inspections.models import ActionResponse, Commitment, CorrectiveAction, OrgUnit
 
 
@@ -69,7 +69,7 @@ class CommitmentSerializer(serializers.ModelSerializer[Commitment]):
 
 
 class CommitmentCreateSerializer(serializers.Serializer[Any]):
-    unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+    unit = IdRelatedField(queryset=OrgUnit.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     signed_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from api.serializers.common import (
     AnswerValueField,
+    IdRelatedField,
     PhotoSerializer,
     UnitBriefSerializer,
     UserBriefSerializer,
@@ -135,8 +136,8 @@ class InspectionDetailSerializer(InspectionSerializer):
 
 class InspectionCreateSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(required=False)
-    unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
-    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
+    unit = IdRelatedField(queryset=OrgUnit.objects.all())
+    round = IdRelatedField(queryset=Round.objects.all())
     kind = serializers.ChoiceField(
         choices=Inspection.Kind.choices, default=Inspection.Kind.OFFICIAL
     )

@@ -7,7 +7,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.serializers.common import UnitBriefSerializer, User, UserBriefSerializer
+from api.serializers.common import (
+    IdRelatedField,
+    UnitBriefSerializer,
+    User,
+    UserBriefSerializer,
+)
 from inspections.models import Assignment, Group, ModelVersion, OrgUnit, Round
 
 
@@ -19,7 +24,7 @@ class RoundSerializer(serializers.ModelSerializer[Round]):
 
 class RoundCreateSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
-    version = serializers.PrimaryKeyRelatedField(queryset=ModelVersion.objects.all())
+    version = IdRelatedField(queryset=ModelVersion.objects.all())
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     open = serializers.BooleanField(default=False)
@@ -41,7 +46,7 @@ class PublishedSerializer(serializers.Serializer[Any]):
 
 
 class RankingQuerySerializer(serializers.Serializer[Any]):
-    group = serializers.PrimaryKeyRelatedField(queryset=Group.objects.all(), required=False)
+    group = IdRelatedField(queryset=Group.objects.all(), required=False)
 
 
 class RankingRowSerializer(serializers.Serializer[Any]):
@@ -87,10 +92,10 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
 
 
 class AssignmentCreateSerializer(serializers.Serializer[Any]):
-    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.all())
-    inspector = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    round = IdRelatedField(queryset=Round.objects.all())
+    inspector = IdRelatedField(queryset=User.objects.all())
     units = serializers.ListField(
-        child=serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all()),
+        child=IdRelatedField(queryset=OrgUnit.objects.all()),
         min_length=1,
         max_length=500,
     )
