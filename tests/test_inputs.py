@@ -352,3 +352,11 @@ def test_an_id_in_a_body_is_ascii_digits_within_range(
     payload = {"unit": unit, "round": world["round"], "kind": "official"}
     response = client_for(cast.inspector).post("/api/v1/inspections/", payload, format="json")
     assert response.status_code == 400 and list(body(response)["errors"]) == ["unit"]
+
+
+def test_a_bad_filter_on_the_people_page_comes_back_escaped(cast: Any) -> None:
+    markup = "<script>alert(1)</script>"
+    response = web_client(cast.internal_affairs).get("/nguoi-dung/", {"role": markup})
+    assert response.status_code == 400
+    assert markup not in response.content.decode()
+    assert "&lt;script&gt;" in response.content.decode()
