@@ -34,7 +34,15 @@ from django.urls import URLPattern, resolve, reverse
 
 from inspections import services
 from inspections.imports import template_workbook
-from inspections.models import AnswerType, Assignment, Criterion, Inspection
+from inspections.models import (
+    AnswerType,
+    Assignment,
+    Category,
+    Criterion,
+    EmailChoice,
+    Inspection,
+    Notification,
+)
 from tests.accounts import sign_in
 from tests.api import conftest as api_fixtures
 from tests.factories import jpeg_bytes
@@ -142,6 +150,25 @@ ROUTES: dict[str, Route] = {
     ),
     "review": Route(kwargs=lambda w: {"pk": w["draft"]}, form=lambda w: {}),
     "result": Route(kwargs=lambda w: {"pk": w["approved"]}),
+    "record-pdf": Route(kwargs=lambda w: {"pk": w["approved"]}, query=("revision",)),
+    "record-verify": Route(kwargs=lambda w: {"token": "khong-co"}),
+    "team": Route(kwargs=lambda w: {"pk": w["draft"]}),
+    "team-step": Route(
+        kwargs=lambda w: {"pk": w["draft"], "step": "note"},
+        form=lambda w: {"note": "Ý kiến của đoàn"},
+        files=("file",),
+        variants=lambda w: [
+            ({"pk": w["draft"], "step": step}, form)
+            for step, form in (
+                ("member-add", {"user": str(w["other_inspector"])}),
+                ("member-remove", {"user": str(w["other_inspector"])}),
+                ("person-add", {"name": "Lê Văn Đại", "position": "Chánh văn phòng"}),
+                ("person-remove", {"person": "1"}),
+                ("photo", {"criterion": "A1", "caption": "Ảnh"}),
+                ("paper", {"role": "unit", "name": "Lê Văn Đại", "position": "Trưởng phòng"}),
+            )
+        ],
+    ),
     "unit-home": Route(),
     "unit": Route(kwargs=lambda w: {"code": "PANLAC"}),
     "unit-action-respond": Route(
@@ -208,6 +235,24 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w["person"], "role_id": w["person_role"]}, form=lambda w: {}
     ),
     "person-state": Route(kwargs=lambda w: {"pk": w["person"], "step": "khoa"}, form=lambda w: {}),
+    "action": Route(kwargs=lambda w: {"pk": w["action"]}),
+    "action-verdict": Route(
+        kwargs=lambda w: {"pk": w["action"], "verdict": "xac-nhan"},
+        form=lambda w: {"note": "Đã kiểm tra"},
+    ),
+    "notifications": Route(query=("page", "unread", "category")),
+    "notification-open": Route(kwargs=lambda w: {"pk": w["notification"]}),
+    "notification-toggle": Route(
+        kwargs=lambda w: {"pk": w["notification"]}, form=lambda w: {"next": "/thong-bao/"}
+    ),
+    "notifications-read-all": Route(form=lambda w: {"next": "/thong-bao/"}),
+    "notification-preferences": Route(
+        form=lambda w: {category.value: EmailChoice.DIGEST.value for category in Category}
+    ),
+    "notification-unsubscribe": Route(kwargs=lambda w: {"token": "khong-co"}, form=lambda w: {}),
+    "export-year": Route(form=lambda w: {"year": "2026"}),
+    "export": Route(kwargs=lambda w: {"pk": uuid.UUID(int=1)}),
+    "export-file": Route(kwargs=lambda w: {"pk": uuid.UUID(int=1)}),
     "review-queue": Route(),
     "review-inspection": Route(kwargs=lambda w: {"pk": w["submitted"]}),
     "review-approve": Route(kwargs=lambda w: {"pk": w["submitted"]}, form=lambda w: {}),
@@ -290,6 +335,8 @@ def fuzz_world(world: dict[str, Any], cast: Any) -> dict[str, Any]:
         "draft_photo": photo.pk,
         "assignment": assignment.pk,
         "person": cast.department_office.pk,
+        "notification": Notification.objects.order_by("pk").values_list("pk", flat=True).first()
+        or 1,
         "person_role": cast.department_office.roles.get().pk,
         "yes_no": first[AnswerType.YES_NO],
         "percent": first[AnswerType.PERCENT],
@@ -322,7 +369,8 @@ class Case:
 def cases_for(route: str, spec: Route, w: dict[str, Any], value: str) -> Iterator[Case]:
     yield from cases_of(route, spec, spec.kwargs(w), spec.form(w) if spec.form else None, value)
     for kwargs, form in spec.variants(w):
-        yield from cases_of(route, spec, kwargs, form, value, form_only=True, tag=kwargs["code"])
+        tag = str(kwargs.get("code") or kwargs.get("step") or "")
+        yield from cases_of(route, spec, kwargs, form, value, form_only=True, tag=tag)
 
 
 def cases_of(
@@ -471,6 +519,8 @@ def test_the_fuzz_table_knows_every_url_pattern_and_every_form_field_the_pages_r
                 known = set(ROUTES[target].query) if method == "GET" else set()
                 if method == "POST" and ROUTES[target].form is not None:
                     known = set(ROUTES[target].form(fuzz_world)) | set(ROUTES[target].files)
+                    for _kwargs, form in ROUTES[target].variants(fuzz_world):
+                        known |= set(form)
                 for field_name in names - {"csrfmiddlewaretoken"} - known:
                     if not (target == "review-revise" and field_name[:2] in ("v-", "n-")):
                         unknown.add(f"{target}: {field_name}")
