@@ -7,6 +7,7 @@ SQLite on an id past 64 bits, and neither may turn into a 500.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -17,8 +18,8 @@ from django.urls import URLPattern
 from api.urls import v1
 from config.inputs import ascii_int, has_control_characters
 from inspections.models import ActionResponse, Answer, Assignment, Inspection
-from tests.api import conftest as api_fixtures
 from tests.accounts import sign_in
+from tests.api import conftest as api_fixtures
 from tests.api.conftest import body, client_for
 from tests.factories import jpeg_bytes
 
@@ -158,18 +159,15 @@ def test_more_files_than_allowed_is_a_400_and_nothing_is_stored(
 
 
 def _v1_urls(world: dict[str, Any]) -> list[str]:
-    ids = {
-        "pk": world["draft"],
-        "photo_id": world["photo"],
-        "criterion_code": "A1",
-        "variant": "thumbnail",
-    }
+    """Every /api/v1/ pattern with its parameters filled (an id of the world, or 1)."""
+    ids = {"pk": world["draft"], "photo_id": world["photo"], "criterion_code": "A1"}
+    ids["variant"] = "thumbnail"
     urls = []
     for pattern in v1:
         assert isinstance(pattern, URLPattern)
-        route = str(pattern.pattern)
-        for name, value in ids.items():
-            route = route.replace(f"<{name}>", str(value)).replace(f"<str:{name}>", str(value))
+        route = re.sub(
+            r"<(?:\w+:)?(\w+)>", lambda part: str(ids.get(part[1], 1)), str(pattern.pattern)
+        )
         urls.append(f"/api/v1/{route}")
     return urls
 
@@ -360,3 +358,9 @@ def test_a_bad_filter_on_the_people_page_comes_back_escaped(cast: Any) -> None:
     assert response.status_code == 400
     assert markup not in response.content.decode()
     assert "&lt;script&gt;" in response.content.decode()
+
+
+@pytest.mark.parametrize("target", ["²", "abc", "-1"])
+def test_a_next_that_is_no_url_goes_back_to_the_inbox(cast: Any, target: str) -> None:
+    response = web_client(cast.inspector).post("/thong-bao/doc-het/", {"next": target})
+    assert response.status_code == 302

@@ -8,7 +8,7 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,7 +102,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             device = two_factor.second_factor_check(user=user, code=form.cleaned_data["code"])
             if device is not None:
                 otp_login(request, device)
-                return redirect(_next(request))
+                return HttpResponseRedirect(_next(request))  # a URL, never a view name
             form.add_error("code", _("Mã chưa đúng hoặc đã dùng. Hãy thử mã đang hiện."))
     return render(
         request,
