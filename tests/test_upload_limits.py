@@ -124,11 +124,12 @@ def upload_doors(world: dict[str, Any], cast: Any, session: str) -> list[dict[st
         {"path": f"/don-vi/PANLAC/khac-phuc/{action}/", "file": "photos", "headers": web},
         {"path": "/cam-ket/?nam=2027", "file": "scan", "headers": web},
         {"path": "/nhap-du-lieu/", "file": "file", "headers": web},
+        {"path": f"/phieu/{draft}/doan-kiem-tra/photo/", "file": "file", "headers": web},
     ]
 
 
 DOOR_IDS = ["api-photos", "api-respond", "api-commitments", "web-answer", "web-respond"]
-DOOR_IDS += ["web-commitment", "web-import"]
+DOOR_IDS += ["web-commitment", "web-import", "web-team-photo"]
 
 
 def _session(client: Any, user: Any) -> str:
@@ -144,7 +145,7 @@ def _stored() -> tuple[int, int, int]:
     )
 
 
-@pytest.mark.parametrize("door", range(7), ids=DOOR_IDS)
+@pytest.mark.parametrize("door", range(len(DOOR_IDS)), ids=DOOR_IDS)
 def test_a_300_mb_body_over_the_request_limit_is_refused_unread(
     door: int, world: dict[str, Any], cast: Any, client: Any, wsgi_app: WSGIHandler
 ) -> None:
@@ -164,7 +165,7 @@ def test_a_300_mb_body_over_the_request_limit_is_refused_unread(
         assert json.loads(body)["code"] == "too_large"
 
 
-@pytest.mark.parametrize("door", range(7), ids=DOOR_IDS)
+@pytest.mark.parametrize("door", range(len(DOOR_IDS)), ids=DOOR_IDS)
 def test_a_file_past_the_per_file_limit_stops_the_read_within_one_chunk(
     door: int, world: dict[str, Any], cast: Any, client: Any, wsgi_app: WSGIHandler, settings: Any
 ) -> None:
@@ -189,7 +190,7 @@ def test_a_file_past_the_per_file_limit_stops_the_read_within_one_chunk(
         assert json.loads(body)["errors"][target["file"]]
 
 
-@pytest.mark.parametrize("door", range(7), ids=DOOR_IDS)
+@pytest.mark.parametrize("door", range(len(DOOR_IDS)), ids=DOOR_IDS)
 def test_a_chunked_body_without_a_length_is_refused_unread(
     door: int, world: dict[str, Any], cast: Any, client: Any, wsgi_app: WSGIHandler
 ) -> None:
