@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
-from config.inputs import ascii_int
+from inspections.numbers import ascii_int
 
 MAX_PAGE = 1_000_000
 

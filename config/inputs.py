@@ -31,8 +31,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from inspections.errors import DomainError
+from inspections.numbers import ascii_int
 from inspections.photos import check_upload_size, max_bytes
-from inspections.selectors.filters import MAX_ID
 
 # C0 and C1 controls, DEL, and lone surrogates (JSON "\ud800": no database can store one).
 _ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -70,17 +70,6 @@ def text_problems(
         if bad:
             problems[printable(name)] = [control_message()]
     return problems
-
-
-def ascii_int(raw: object, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:
-    """An integer written in ASCII digits within [minimum, maximum], or None.
-
-    `str.isdigit` says yes to "²" and "①", which `int` refuses; `int` takes "١٢" and "1_0".
-    """
-    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if minimum <= value <= maximum else None
 
 
 class IdConverter:

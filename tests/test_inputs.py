@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import URLPattern
 
 from api.urls import v1
-from config.inputs import ascii_int, has_control_characters
+from config.inputs import has_control_characters
 from inspections.models import ActionResponse, Answer, Assignment, Inspection
+from inspections.numbers import ascii_int
 from tests.accounts import sign_in
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import body, client_for

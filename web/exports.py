@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from inspections import policies, services
 from inspections.errors import DomainError
 from inspections.models import ExportJob
+from inspections.numbers import ascii_int
 from inspections.policies import Viewer
 from web.errors import form_refusal, message_of
 from web.rounds import require_reader
@@ -32,7 +33,7 @@ def year_results(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         raw = request.POST.get("year", "")
-        year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
+        year = ascii_int(raw, minimum=1000, maximum=9999) or 0
         try:
             job = services.export_start(by=policies.acting(request.user), year=year)
         except DomainError as refused:

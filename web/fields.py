@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from config.inputs import ascii_int
+from inspections.numbers import ascii_int
 
 
 class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

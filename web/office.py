@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.inputs import ascii_int
 from inspections import policies, selectors, services
 from inspections.errors import DomainError, InspectionExists
 from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
+from inspections.numbers import ascii_int
 from inspections.photos import max_bytes
 from inspections.policies import Viewer
 from inspections.selectors import build_checklist

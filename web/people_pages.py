@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.inputs import ascii_int
 from inspections import policies, selectors
 from inspections.errors import DomainError, http_status
 from inspections.models import OrgUnit, RoleKind, UserRole
+from inspections.numbers import ascii_int
 from inspections.selectors.filters import PersonFilter
 from inspections.services import accounts, people
 from web.errors import message_of

@@ -18,6 +18,7 @@ from inspections.documents.formatting import vn_date
 from inspections.documents.record import record_number
 from inspections.errors import DomainError, Problem
 from inspections.models import InspectionRecord
+from inspections.numbers import ascii_int
 from inspections.selectors import visible_inspection
 from inspections.selectors.records import verification_for
 
@@ -44,9 +45,10 @@ def revision_asked(request: HttpRequest) -> int | None:
     raw = request.GET.get("revision", "")
     if raw == "":
         return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 4:
+    revision = ascii_int(raw, minimum=0, maximum=9999)
+    if revision is None:
         raise DomainError("revision", fields={"revision": [raw[:20]]})
-    return int(raw)
+    return revision
 
 
 @login_required

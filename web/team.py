@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from inspections import policies, services
 from inspections.errors import DomainError
 from inspections.models import Criterion, EvidenceKind, Inspection, Signature, display_name
+from inspections.numbers import ascii_int
 from inspections.photos import max_bytes
 from inspections.selectors import visible_inspection
 from inspections.selectors.records import answers_hash, signatures_for, team_candidates, team_of
@@ -68,12 +69,12 @@ def _do(request: HttpRequest, inspection: Inspection, step: str) -> str:
     data = request.POST
     if step == "member-add":
         raw = data.get("user", "")
-        user_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else 0
+        user_id = ascii_int(raw) or 0
         services.team_member_add(by=actor, inspection=inspection, user_id=user_id)
         return _("Đã thêm thành viên đoàn.")
     if step == "member-remove":
         raw = data.get("user", "")
-        user_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else 0
+        user_id = ascii_int(raw) or 0
         services.team_member_remove(by=actor, inspection=inspection, user_id=user_id)
         return _("Đã bỏ thành viên khỏi đoàn.")
     if step == "person-add":

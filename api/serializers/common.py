@@ -9,13 +9,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.inputs import ascii_int
 from inspections.answers import as_json
 from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
+from inspections.numbers import MAX_ID, ascii_int
 from inspections.policies import may_see_original
 
 User = get_user_model()
-MAX_ID = 2**63 - 1
 
 
 class IdRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from inspections.numbers import MAX_ID
 from inspections.services.team import MAX_POINTS, NAME_LENGTH
 
 
@@ -42,7 +43,7 @@ class TeamSerializer(serializers.Serializer[Any]):
 
 
 class MemberAddSerializer(serializers.Serializer[Any]):
-    user = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    user = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class TeamNoteSerializer(serializers.Serializer[Any]):

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 
 from api.errors import ErrorSerializer
 from api.permissions import WritesNeedAWritingRole
-from api.serializers.common import MAX_ID
+from inspections.numbers import MAX_ID
 from inspections.photos import max_bytes
 from inspections.selectors.filters import NumberFilter
 

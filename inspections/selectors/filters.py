@@ -30,11 +30,9 @@ from inspections.models import (
     RoleKind,
     Round,
 )
+from inspections.numbers import MAX_ID
 
 M = TypeVar("M", bound=Model)
-
-# The largest id a bigint column holds; a larger one is refused before it reaches the database.
-MAX_ID = 2**63 - 1
 
 
 class AsciiIntegerField(forms.IntegerField):
