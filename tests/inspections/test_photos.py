@@ -287,6 +287,6 @@ def test_loading_the_pdf_engine_leaves_truncated_images_refused():
     """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on when imported; we switch it off."""
     from PIL import ImageFile
 
-    import inspections.documents.render  # noqa: F401
+    import inspections.documents.weasy  # noqa: F401
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
