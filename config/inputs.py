@@ -227,7 +227,10 @@ def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     """JSON for the API ({"detail", "code", "errors"}); for the web, the error page that
     INPUT_REFUSAL_VIEW names (like CSRF_FAILURE_VIEW), with the field messages as its reason."""
     if is_api(request):
-        return JsonResponse(refusal.body(), status=refusal.status)
+        # UTF-8 as it is, like DRF's renderer: the same bytes whichever layer refused.
+        return JsonResponse(
+            refusal.body(), status=refusal.status, json_dumps_params={"ensure_ascii": False}
+        )
     page: Callable[[HttpRequest, int, str], HttpResponse] = import_string(
         settings.INPUT_REFUSAL_VIEW
     )

@@ -63,7 +63,9 @@ class AccountMiddleware:
     def _send_to(request: HttpRequest, name: str, message: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": message, "code": "account_step", "errors": {}}, status=403
+                {"detail": message, "code": "account_step", "errors": {}},
+                status=403,
+                json_dumps_params={"ensure_ascii": False},
             )
         url = reverse(name)
         if request.method == "GET":
