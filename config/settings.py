@@ -615,5 +615,8 @@ RECORD_PKCS12_PASSWORD = os.environ.get("RECORD_PKCS12_PASSWORD", "")
 # Each approved revision's record is rendered by a worker right after approval, so that its
 # first download is fast (off: on the first request, as before a queue existed).
 RECORDS_PREPARE_ON_APPROVAL = env_bool("RECORDS_PREPARE_ON_APPROVAL", True)
+# The approval and revision e-mails carry the record up to this size (a typical record with
+# 40 photos is about 130 KB); a larger one is left to the e-mail's link. 0: never attached.
+RECORD_MAIL_MAX_BYTES = env_int("RECORD_MAIL_MAX_BYTES", 5 * 1024 * 1024)
 if not RECORD_ISSUER or not RECORD_AGENCY or not RECORD_SYMBOL:
     raise ImproperlyConfigured("RECORD_ISSUER, RECORD_AGENCY and RECORD_SYMBOL must not be empty")

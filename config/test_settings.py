@@ -22,5 +22,7 @@ LOGIN_RATE_PER_ADDRESS = 0
 # Tasks run at once, in the test's own process; a consumer a test starts (on Redis) is told
 # otherwise through its environment.
 HUEY = {**HUEY, "immediate": os.environ.get("TASKS_IMMEDIATE", "true") == "true"}
-# Rendering a PDF on every approval would slow every test; the records' tests turn it on.
+# Rendering a PDF on every approval (for the worker, for the e-mail) would slow every test;
+# the records' tests turn both on.
 RECORDS_PREPARE_ON_APPROVAL = False
+RECORD_MAIL_MAX_BYTES = 0

@@ -20,14 +20,12 @@ from inspections.errors import DomainError, Problem
 from inspections.models import InspectionRecord
 from inspections.numbers import ascii_int
 from inspections.selectors import visible_inspection
-from inspections.selectors.records import verification_for
+from inspections.selectors.records import record_filename, verification_for
 
 
 def record_response(record: InspectionRecord) -> FileResponse:
     """The stored PDF as a download named after its number, its hash as the ETag."""
-    inspection = record.inspection
-    number = inspection.record_number or 0
-    name = f"bien-ban-{number}-{inspection.record_year or ''}-r{record.revision}.pdf"
+    name = record_filename(record)
     try:
         handle = default_storage.open(record.file.name, "rb")
     except OSError:

@@ -312,6 +312,13 @@ def stored_record(inspection: Inspection, revision: int) -> InspectionRecord | N
     return InspectionRecord.objects.filter(inspection=inspection, revision=revision).first()
 
 
+def record_filename(record: InspectionRecord) -> str:
+    """The name a downloaded or mailed record carries: its number, year and revision."""
+    inspection = record.inspection
+    number = inspection.record_number or 0
+    return f"bien-ban-{number}-{inspection.record_year or ''}-r{record.revision}.pdf"
+
+
 # --- Verification ------------------------------------------------------------------------------
 
 

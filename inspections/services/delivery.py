@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
@@ -25,8 +26,10 @@ from django.utils import timezone, translation
 
 from inspections import notices
 from inspections.mail import language_of, render_message
-from inspections.models import Notification, OutgoingEmail
+from inspections.models import InspectionRecord, Notification, OutgoingEmail
+from inspections.selectors.records import record_filename
 from inspections.services.notifications import unsubscribe_choice, unsubscribe_token
+from inspections.services.records import record_for_mail
 
 log = logging.getLogger(__name__)
 
@@ -157,18 +160,23 @@ def build_message(
     items = list(Notification.objects.filter(email=row).order_by("created_at", "id"))
     if not items:
         return None
+    record = None if row.is_digest else _record_to_attach(items[0], person)
     with translation.override(language_of(person)):
         entries = [_entry(n, person) for n in items]
         context: dict[str, Any] = {
             "entries": entries,
             "preferences_url": _absolute(reverse("notification-preferences")),
             "inbox_url": _absolute(reverse("notifications")),
+            "record_attached": record is not None,
         }
         if not row.is_digest:
             context["entry"] = entries[0]
     message = render_message(
         person=person, template="digest" if row.is_digest else "notification", context=context
     )
+    if record is not None:
+        with default_storage.open(record.file.name, "rb") as pdf:
+            message.attach(record_filename(record), pdf.read(), "application/pdf")
     message.extra_headers["Message-ID"] = row.message_id
     if not row.is_digest:
         unsubscribe = entries[0]["unsubscribe_url"]
@@ -176,6 +184,20 @@ def build_message(
         message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.connection = connection
     return message
+
+
+def _record_to_attach(notification: Notification, person: Any) -> InspectionRecord | None:
+    """The biên bản an approval or revision notification carries, if the person may see it."""
+    wanted = notification.data.get("record")
+    if not isinstance(wanted, dict):
+        return None
+    try:
+        return record_for_mail(recipient=person, record=wanted)
+    except Exception:
+        # A record that cannot be rendered (a broken photo, a missing font) must not hold
+        # back the notification: it goes without the attachment, its link still works.
+        log.exception("record not attached to e-mail of notification %s", notification.pk)
+        return None
 
 
 def _entry(notification: Notification, person: Any) -> dict[str, Any]:

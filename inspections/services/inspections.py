@@ -404,6 +404,11 @@ def _inspection_facts(inspection: Inspection) -> dict[str, Any]:
     }
 
 
+def _record_of(inspection: Inspection) -> dict[str, Any]:
+    """Which biên bản the e-mail of this notification carries (delivery attaches it)."""
+    return {"record": {"inspection": str(inspection.pk), "revision": inspection.revision}}
+
+
 @transaction.atomic
 def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
     inspection = _lock_for_review(inspection, by, state=Inspection.State.SUBMITTED)
@@ -435,13 +440,17 @@ def inspection_approve(*, by: Actor, inspection: Inspection) -> Inspection:
         recipients=[inspection.inspector],
         kind="inspection_approved",
         key=f"inspection_approved:{inspection.pk}",
-        data={**facts, "page": notices.page("result", inspection.pk)},
+        data={**facts, **_record_of(inspection), "page": notices.page("result", inspection.pk)},
     )
     notify(
         recipients=office_people(inspection.unit),
         kind="unit_result",
         key=f"unit_result:{inspection.pk}",
-        data={**facts, "page": notices.page("unit", inspection.unit.code)},
+        data={
+            **facts,
+            **_record_of(inspection),
+            "page": notices.page("unit", inspection.unit.code),
+        },
     )
     return inspection
 
@@ -516,6 +525,7 @@ def inspection_revise(
             **_inspection_facts(inspection),
             "revision": inspection.revision,
             "reason": inspection.revision_reason,
+            **_record_of(inspection),
             "page": notices.page("result", inspection.pk),
         },
     )

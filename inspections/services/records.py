@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -106,6 +107,32 @@ def record_file(
     found = stored_record(inspection, revision)
     if found is None:
         found = _generate(by=by, inspection=inspection, revision=revision)
+    if found.first_downloaded_at is None:
+        InspectionRecord.objects.filter(pk=found.pk, first_downloaded_at=None).update(
+            first_downloaded_at=timezone.now()
+        )
+    return found
+
+
+def record_for_mail(*, recipient: Actor, record: Mapping[str, Any]) -> InspectionRecord | None:
+    """The record an approval or revision e-mail carries, rendered now if no worker has yet.
+
+    None when there is nothing to attach: the inspection is gone, a later revision superseded
+    this one (its own e-mail carries it), or the recipient may no longer see it. A mailed
+    record counts as handed out, like a download, so it is never regenerated afterwards."""
+    inspection_id, revision = record.get("inspection"), record.get("revision")
+    if not settings.RECORD_MAIL_MAX_BYTES or not isinstance(revision, int):
+        return None
+    inspection = policies.inspections_for(recipient).filter(pk=inspection_id).first()
+    if inspection is None or not policies.has_record(inspection):
+        return None
+    if revision != inspection.revision:
+        return None
+    found = stored_record(inspection, revision) or _generate(
+        by=None, inspection=inspection, revision=revision
+    )
+    if found.size_bytes > settings.RECORD_MAIL_MAX_BYTES:
+        return None  # the e-mail's link downloads it instead
     if found.first_downloaded_at is None:
         InspectionRecord.objects.filter(pk=found.pk, first_downloaded_at=None).update(
             first_downloaded_at=timezone.now()

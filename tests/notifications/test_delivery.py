@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 import pytest
@@ -10,7 +11,13 @@ import time_machine
 from django.utils import timezone
 
 from inspections import services
-from inspections.models import CorrectiveAction, Notification, OutgoingEmail, Profile
+from inspections.models import (
+    CorrectiveAction,
+    InspectionRecord,
+    Notification,
+    OutgoingEmail,
+    Profile,
+)
 from inspections.services.delivery import deliver_due
 from tests.inspections.builders import submitted_inspection
 from tests.notifications.conftest import closed_port
@@ -237,3 +244,47 @@ def test_a_person_without_an_address_is_told_in_the_product_only(
     notification = Notification.objects.get(recipient=cast.inspector)
     assert (notification.email_choice, notification.email) == ("product", None)
     assert mailbox.received == []
+
+
+@pytest.mark.pdf
+def test_the_approval_mail_carries_the_record_that_the_verification_page_vouches_for(
+    mailbox: Any, committed: Any, addressed: Any, open_round: Any, org: Any, settings: Any
+) -> None:
+    settings.RECORD_MAIL_MAX_BYTES = 5 * 1024 * 1024
+    cast = addressed
+    inspection = submitted_inspection(
+        open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs
+    )
+    committed(services.inspection_approve, by=cast.internal_affairs, inspection=inspection)
+    approved = Notification.objects.get(recipient=cast.inspector, kind="inspection_approved")
+    [mail] = mails_of(mailbox, approved)
+    [attachment] = list(mail.message.iter_attachments())
+    inspection.refresh_from_db()
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == f"bien-ban-{inspection.record_number}-2026-r1.pdf"
+    assert "Biên bản kiểm tra (PDF) được gửi kèm thư này." in mail.text()
+    # The office gets the same stored file; having been handed out, it is never re-rendered.
+    [record] = InspectionRecord.objects.filter(inspection=inspection)
+    assert hashlib.sha256(attachment.get_content()).hexdigest() == record.sha256
+    assert record.first_downloaded_at is not None
+    office = Notification.objects.get(recipient=cast.ward_office, kind="unit_result")
+    [office_mail] = mails_of(mailbox, office)
+    [office_copy] = list(office_mail.message.iter_attachments())
+    assert office_copy.get_content() == attachment.get_content()
+
+
+def test_a_record_too_large_to_mail_is_left_to_the_link(
+    mailbox: Any, committed: Any, addressed: Any, open_round: Any, org: Any, settings: Any
+) -> None:
+    settings.RECORD_MAIL_MAX_BYTES = 0  # as in tests: no record is rendered for the e-mail
+    cast = addressed
+    inspection = submitted_inspection(
+        open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs
+    )
+    committed(services.inspection_approve, by=cast.internal_affairs, inspection=inspection)
+    approved = Notification.objects.get(recipient=cast.inspector, kind="inspection_approved")
+    [mail] = mails_of(mailbox, approved)
+    assert list(mail.message.iter_attachments()) == []
+    assert "gửi kèm" not in mail.text()
+    assert f"/thong-bao/{approved.pk}/" in mail.text()
+    assert not InspectionRecord.objects.filter(inspection=inspection).exists()
