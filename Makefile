@@ -54,10 +54,12 @@ node:
 	  else echo "Please install Node.js (apt-get install nodejs)"; exit 1; fi; }
 
 # The records (WeasyPrint) need Pango, a Times-compatible serif with Vietnamese glyphs
-# (Liberation Serif 2.x: the older fonts-liberation has none) and, for the tests, poppler-utils.
-PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 poppler-utils
+# (Liberation Serif 2.x: the older fonts-liberation has none), HarfBuzz-Subset (without it
+# WeasyPrint subsets fonts with fontTools, which stamps the time into each font: the same
+# record would not be the same bytes) and, for the tests, poppler-utils.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils
 pdf-tools:
-	@{ ldconfig -p | grep -q libpangoft2-1.0 \
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
 	  && [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] \
 	  && command -v pdftotext >/dev/null; } || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \

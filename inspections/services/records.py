@@ -123,6 +123,8 @@ def record_for_mail(*, recipient: Actor, record: Mapping[str, Any]) -> Inspectio
     inspection_id, revision = record.get("inspection"), record.get("revision")
     if not settings.RECORD_MAIL_MAX_BYTES or not isinstance(revision, int):
         return None
+    if not isinstance(inspection_id, str):
+        return None
     inspection = policies.inspections_for(recipient).filter(pk=inspection_id).first()
     if inspection is None or not policies.has_record(inspection):
         return None
