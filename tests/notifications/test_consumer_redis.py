@@ -1,5 +1,5 @@
 """A real huey consumer (`manage.py run_huey`) on Redis delivers the outbox to a real SMTP
-server. Redis on 127.0.0.1:6379, database 14 (flushed before and after)."""
+server. Redis on 127.0.0.1:6379, database 14 (flushed before and after, held by this run)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from huey.storage import MemoryStorage, RedisStorage
 from inspections import services, tasks
 from inspections.models import Notification, OutgoingEmail
 from tests.notifications.child import ROOT, child_env, shared_database
+from tests.production.live_server import RedisMissing, redis_database
 
 pytestmark = pytest.mark.redis
 
@@ -26,17 +27,15 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 def redis_db() -> Any:
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
     try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        message = "Redis is not running on 127.0.0.1:6379"
+        with redis_database(14) as url:
+            client = redis.Redis.from_url(url, socket_connect_timeout=1)
+            yield client
+            client.close()
+    except RedisMissing as exc:
         if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    client.flushdb()
-    yield client
-    client.flushdb()
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

@@ -44,7 +44,10 @@ class RedisMissing(RuntimeError):
 
 @contextmanager
 def redis_database(number: int) -> Iterator[str]:
-    """redis://…/number, emptied before and after; RedisMissing when no server answers."""
+    """redis://…/number, emptied before and after; RedisMissing when no server answers.
+
+    Two suites on one machine (two checkouts, CI beside a developer) would empty each other's
+    database: a lock in database 0 makes the second wait until the first is done with it."""
     import redis
 
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=number, socket_timeout=2)
@@ -52,12 +55,18 @@ def redis_database(number: int) -> Iterator[str]:
         client.ping()
     except redis.RedisError as exc:
         raise RedisMissing(f"no Redis on {REDIS_HOST}:{REDIS_PORT}: {exc}") from None
+    locks = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=0, socket_timeout=2)
+    lock = locks.lock(f"congsoxanh-tests:redis-db:{number}", timeout=900, blocking_timeout=900)
+    if not lock.acquire():
+        raise RedisMissing(f"Redis database {number} stayed in use by another test run")
     client.flushdb()
     try:
         yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"
     finally:
         client.flushdb()
         client.close()
+        lock.release()
+        locks.close()
 
 
 def server_env(folder: Path, **extra: str) -> dict[str, str]:
