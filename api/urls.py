@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import (
@@ -15,6 +15,7 @@ from api.views import (
     records,
     rounds,
     tokens,
+    unknown,
 )
 
 app_name = "api"
@@ -108,4 +109,6 @@ urlpatterns: list[URLPattern] = [
         ),
         name="docs",
     ),
+    # Last: whatever no route above answers gets the API's JSON 404.
+    re_path(r"^.*$", unknown.UnknownAddressView.as_view(), name="unknown"),
 ]

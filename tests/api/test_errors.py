@@ -40,7 +40,18 @@ def test_it_refuses_anonymous_callers_with_401(db: Any) -> None:
     response = client_for().get("/api/v1/inspections/")
     assert response.status_code == 401
     assert body(response)["code"] == "not_authenticated"
+    assert body(response)["detail"] == "Chưa đăng nhập: hãy gửi kèm mã truy cập (token)."
     assert response["WWW-Authenticate"].startswith("Token")
+
+
+def test_drf_own_refusals_speak_vietnamese_too(cast: Any) -> None:
+    """DRF ships no Vietnamese catalogue: the product's translates the messages people meet."""
+    client = client_for(cast.inspector)
+    assert body(client.put("/api/v1/me/"))["detail"] == (
+        "Phương thức “PUT” không được phép ở địa chỉ này."
+    )
+    english = client_for(cast.inspector, HTTP_ACCEPT_LANGUAGE="en")
+    assert body(english.put("/api/v1/me/"))["detail"] == 'Method "PUT" not allowed.'
 
 
 def test_it_refuses_a_wrong_token_with_401(db: Any) -> None:
