@@ -159,8 +159,10 @@ def posted(data: Mapping[str, str], *, value_key: str = FIELD, na_key: str = "na
     return data.get(value_key, "")
 
 
-def as_form_text(value: object) -> str:
-    """A typed answer as the form's controls hold it; parse_answer() reads it back unchanged."""
+def as_form_text(value: object, *, mark: str = ".") -> str:
+    """A typed answer as the form's controls hold it; parse_answer() reads it back unchanged.
+
+    `mark` is the decimal mark the reader types: "," shows a Vietnamese page "97,5"."""
     if value is None:
         return ""
     if value is True:
@@ -168,7 +170,7 @@ def as_form_text(value: object) -> str:
     if value is False:
         return "no"
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return f"{value.normalize():f}".replace(".", mark)
     return str(value)
 
 

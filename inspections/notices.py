@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from inspections import display
 from inspections.models import Category, Notification
 from inspections.models.catalogue import in_language
 
@@ -35,6 +36,15 @@ def _date(value: Any) -> str:
         return ""
     day = datetime.date.fromisoformat(str(value)[:10])
     return day.strftime("%d/%m/%Y")
+
+
+def _score(d: Mapping[str, Any]) -> str:
+    """A stored score ("92.50"; older notifications kept "92,50") in the reader's form."""
+    return display.number(d.get("score"))
+
+
+def _class(d: Mapping[str, Any]) -> str:
+    return in_language(d.get("classification", ""), d.get("classification_en", "")) or "—"
 
 
 def _criterion(d: Mapping[str, Any]) -> str:
@@ -101,7 +111,7 @@ def _approved(d: Mapping[str, Any]) -> tuple[str, str, str]:
     return (
         _("Phiếu kiểm tra %(unit)s đã được duyệt") % {"unit": d["unit"]},
         _("Đợt “%(round)s”: %(score)s điểm, xếp loại %(class)s.")
-        % {"round": d["round"], "score": d["score"], "class": d["classification"]},
+        % {"round": d["round"], "score": _score(d), "class": _class(d)},
         _("Không cần làm gì thêm; các yêu cầu khắc phục (nếu có) đã được gửi tới đơn vị."),
     )
 
@@ -113,8 +123,8 @@ def _revised(d: Mapping[str, Any]) -> tuple[str, str, str]:
         % {
             "revision": d["revision"],
             "reason": d["reason"],
-            "score": d["score"],
-            "class": d["classification"],
+            "score": _score(d),
+            "class": _class(d),
         },
         _("Hãy xem lại kết quả đã điều chỉnh."),
     )
@@ -124,7 +134,7 @@ def _unit_result(d: Mapping[str, Any]) -> tuple[str, str, str]:
     return (
         _("Kết quả kiểm tra của %(unit)s đã được duyệt") % {"unit": d["unit"]},
         _("Đợt “%(round)s”: %(score)s điểm, xếp loại %(class)s.")
-        % {"round": d["round"], "score": d["score"], "class": d["classification"]},
+        % {"round": d["round"], "score": _score(d), "class": _class(d)},
         _("Hãy xem kết quả và các yêu cầu khắc phục của đơn vị."),
     )
 

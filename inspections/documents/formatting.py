@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from inspections import display
 
 
 def vn_number(value: object, places: int = 2) -> str:
     """92.5 → "92,50"; thousands (never reached by scores) with a dot: 1.234,50."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{number.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    with translation.override("vi"):
+        return display.number(value, places)
 
 
 def vn_points(value: object) -> str:
     """Points without useless zeros: 4 → "4", 2.5 → "2,5", 1.25 → "1,25"."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-    text = f"{number:f}"
-    return text.replace(".", ",")
+    with translation.override("vi"):
+        return display.points(value)
 
 
 def as_local(value: datetime.datetime | str | None) -> datetime.datetime | None:

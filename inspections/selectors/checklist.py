@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from inspections import display
 from inspections.answers import as_form_text
 from inspections.models import (
     Answer,
@@ -57,6 +58,14 @@ class CriterionRow:
         return self.answer is not None and self.answer.is_answered
 
     @property
+    def field_value(self) -> str:
+        """The value field's text: a stored percentage with the reader's decimal mark ("97,5"
+        in Vietnamese); what was posted, as typed, when it was refused."""
+        if self.answer is not None and self.value == as_form_text(self.answer.value):
+            return as_form_text(self.answer.value, mark=display.decimal_mark())
+        return self.value
+
+    @property
     def levels(self) -> list[str]:
         return _LEVEL_CHOICES
 
@@ -73,7 +82,7 @@ class CriterionRow:
         )
         parts = [
             _("từ %(minimum)s%%: %(points)s điểm")
-            % {"minimum": band["minimum"], "points": band["points"]}
+            % {"minimum": display.points(band["minimum"]), "points": display.points(band["points"])}
             for band in bands
         ]
         return "; ".join(parts)
@@ -90,7 +99,7 @@ class CriterionRow:
             return _("Đạt") if value == "yes" else _("Không đạt")
         if self.kind == AnswerType.LEVEL:
             return _("Mức %(level)s") % {"level": value}
-        return f"{value}%"
+        return display.percent(value)
 
 
 @dataclass

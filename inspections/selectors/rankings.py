@@ -18,6 +18,7 @@ from inspections.models import (
     Round,
     UnitResult,
 )
+from inspections.models.catalogue import in_language
 from inspections.selectors.catalogue import rules_for_version
 
 
@@ -77,8 +78,26 @@ def ranking_for_round(*, round: Round, group: Group | None = None) -> list[Group
     snapshot = latest_snapshot(round)
     if snapshot is not None:
         groups = [GroupRanking.from_json(g) for g in snapshot.data.get("groups", [])]
-        return [g for g in groups if group is None or g.group_id == group.pk]
-    return ranking_compute(round=round, group=group)
+        groups = [g for g in groups if group is None or g.group_id == group.pk]
+    else:
+        groups = ranking_compute(round=round, group=group)
+    return _in_reader_language(round, groups)
+
+
+def _in_reader_language(round: Round, groups: list[GroupRanking]) -> list[GroupRanking]:
+    """Class and group names in the active language (two queries): a snapshot keeps the
+    Vietnamese names it was published with, an English reader gets the English ones."""
+    classes = {
+        level.code: level.display_name
+        for level in ClassificationLevel.objects.filter(version_id=round.version_id)
+    }
+    wanted = [g.group_id for g in groups]
+    names = {g.pk: in_language(g.name, g.name_en) for g in Group.objects.filter(pk__in=wanted)}
+    for ranking in groups:
+        ranking.group_name = names.get(ranking.group_id, ranking.group_name)
+        for row in ranking.rows:
+            row.classification_name = classes.get(row.classification, row.classification_name)
+    return groups
 
 
 def latest_snapshot(round: Round) -> RankingSnapshot | None:

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from inspections import exports, notices, policies
@@ -47,7 +48,8 @@ def export_start(*, by: Actor, year: int) -> ExportJob:
         )
     job = ExportJob.objects.create(
         kind=YEAR_RESULTS,
-        params={"year": year},
+        # The file speaks the language of the page it was asked from.
+        params={"year": year, "language": get_language() or settings.LANGUAGE_CODE},
         requested_by=by,
         filename=f"ket-qua-nam-{year}.xlsx",
     )
@@ -77,7 +79,8 @@ def export_run(*, job_id: str) -> ExportJob | None:
     if not taken or job is None:
         return job  # gone, or another worker has it
     try:
-        body = _build_year_results(job)
+        with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+            body = _build_year_results(job)
         name = default_storage.save(f"exports/{job.pk}/{job.filename}", ContentFile(body))
     except Exception as exc:  # a failed export is shown on its page, never retried blindly
         log.exception("export %s failed", job.pk)

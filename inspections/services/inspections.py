@@ -16,6 +16,7 @@ from inspections.errors import DomainError, InspectionExists, Problem
 from inspections.models import (
     Answer,
     Assignment,
+    ClassificationLevel,
     Criterion,
     EvidenceKind,
     Inspection,
@@ -24,7 +25,7 @@ from inspections.models import (
     Round,
 )
 from inspections.policies import Actor
-from inspections.selectors.catalogue import class_names, rules_for_version
+from inspections.selectors.catalogue import rules_for_version
 from inspections.selectors.notifications import office_people
 from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
@@ -390,17 +391,16 @@ def inspection_return(
 
 
 def _inspection_facts(inspection: Inspection) -> dict[str, Any]:
-    names = class_names({inspection.round.version_id})
+    """Facts, not sentences: the notice writes them out in the reader's language."""
+    level = ClassificationLevel.objects.filter(
+        version_id=inspection.round.version_id, code=inspection.classification
+    ).first()
     return {
         "unit": inspection.unit_name_snapshot,
         "round": inspection.round.name,
-        "score": f"{inspection.score:.2f}".replace(".", ",")
-        if inspection.score is not None
-        else "—",
-        "classification": names.get(
-            (inspection.round.version_id, inspection.classification), inspection.classification
-        )
-        or "—",
+        "score": str(inspection.score) if inspection.score is not None else "—",
+        "classification": (level.name if level else inspection.classification) or "—",
+        "classification_en": level.name_en if level else "",
     }
 
 

@@ -88,13 +88,15 @@
     throw new Error("Unknown answer type: " + kind);
   }
 
-  /* A typed answer as the form's controls hold it (Python's as_form_text). */
-  function formText(value) {
+  /* A typed answer as the form's controls hold it (Python's as_form_text); mark is the
+   * decimal mark the reader types ("," on a Vietnamese page: "97,5"), "." by default. */
+  function formText(value, mark) {
     if (value === null || value === undefined) { return ""; }
     if (value === true) { return "yes"; }
     if (value === false) { return "no"; }
     var text = String(value);
-    return /^[0-9]+\.[0-9]+$/.test(text) ? text.replace(/\.?0+$/, "") : text;
+    if (!/^[0-9]+\.[0-9]+$/.test(text)) { return text; }
+    return text.replace(/\.?0+$/, "").replace(".", mark || ".");
   }
 
   /* The raw answer of one criterion's form: the N/A box wins (Python's posted()). */

@@ -30,12 +30,18 @@
     node.appendChild(document.createTextNode(text));
   }
 
+  // A refusal in sentences: the detail and each field's messages, never the field's name.
   function problem(result) {
     var data = result && result.data;
     if (!data) { return ""; }
     var errors = data.errors || {};
-    var details = Object.keys(errors).map(function (k) { return k + ": " + errors[k].join(" "); });
+    var details = Object.keys(errors).map(function (k) { return [].concat(errors[k]).join(" "); });
     return [data.detail].concat(details).filter(Boolean).join(" ");
+  }
+
+  // The decimal mark a reader of this page types: "97,5" in Vietnamese, "97.5" in English.
+  function decimalMark() {
+    return (document.documentElement.lang || "vi").indexOf("vi") === 0 ? "," : ".";
   }
 
   function progress() {
@@ -139,7 +145,7 @@
     var crit = article(item.key);
     if (!crit) { return; }
     var form = crit.querySelector("form[data-answer]");
-    var text = answers.formText(item.json.value);
+    var text = answers.formText(item.json.value, decimalMark());
     if (crit.dataset.kind === "percent") {
       var na = form.querySelector("input[name=na]");
       if (na) { na.checked = text === answers.NA; }

@@ -76,6 +76,13 @@ def test_each_case_of_the_shared_table(case: dict[str, Any]) -> None:
         assert parse_answer(spec, as_form_text(typed)) == typed  # the form shows it back
 
 
+@pytest.mark.parametrize("case", TABLE["form_text"], ids=lambda c: f"{c['value']}{c['mark']}")
+def test_a_stored_percentage_shows_back_with_the_readers_decimal_mark(case: dict[str, Any]) -> None:
+    value = D(case["value"])
+    assert as_form_text(value, mark=case["mark"]) == case["text"]
+    assert parse_answer(Spec(AnswerType.PERCENT), case["text"]) == value  # 97,5 and 97.5 alike
+
+
 @pytest.mark.parametrize(
     ("kind", "raw", "code"),
     [

@@ -34,6 +34,13 @@ for (const [index, c] of table.cases.entries()) {
   }
 }
 
+for (const c of table.form_text) {
+  test(`form text of ${c.value} with the mark "${c.mark}" is ${c.text}, and reads back`, () => {
+    assert.equal(answers.formText(c.value, c.mark), c.text);
+    assert.deepEqual(answers.parse("percent", false, c.text), { value: c.value });
+  });
+}
+
 test("a typed value parses to itself, so a queued answer may be read again", () => {
   assert.deepEqual(answers.parse("percent", false, "92.5"), { value: "92.5" });
   assert.deepEqual(answers.parse("level", false, 3), { value: 3 });
