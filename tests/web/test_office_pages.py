@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from inspections.models import CorrectiveAction, EvidencePhoto, Inspection
+from inspections.models import CorrectiveAction, EvidencePhoto, Inspection, Round
 from tests.accounts import sign_in
 from tests.factories import jpeg_bytes
 from tests.inspections.builders import approved_inspection
@@ -132,7 +132,7 @@ def test_section_bars_carry_machine_numbers_while_the_text_uses_a_decimal_comma(
     approved: Inspection, cast: Any
 ) -> None:
     html = client_for(cast.ward_office).get(reverse("unit", args=["PANLAC"])).content.decode()
-    assert 'value="92.50"' in html and "92,50%" in html
+    assert 'value="92.50"' in html and "92,50\xa0%" in html
 
 
 def test_the_history_across_rounds_is_drawn_as_an_inline_svg_line(
@@ -154,3 +154,16 @@ def test_the_history_across_rounds_is_drawn_as_an_inline_svg_line(
     html = client_for(cast.ward_office).get(reverse("unit", args=["PANLAC"])).content.decode()
     assert "<svg" in html and "<polyline" in html and html.count("<circle") == 2
     assert "Kết quả mới nhất: Quý I/2027" in html
+
+
+def test_an_approved_result_of_an_unpublished_round_says_it_is_not_official_yet(
+    approved: Inspection, cast: Any
+) -> None:
+    office = client_for(cast.ward_office)
+    unofficial = "Kết quả chưa công bố chính thức"
+    assert unofficial in office.get(reverse("unit", args=["PANLAC"])).content.decode()
+    assert unofficial in office.get(reverse("result", args=[approved.pk])).content.decode()
+
+    Round.objects.filter(pk=approved.round_id).update(status=Round.Status.PUBLISHED)
+    assert unofficial not in office.get(reverse("unit", args=["PANLAC"])).content.decode()
+    assert unofficial not in office.get(reverse("result", args=[approved.pk])).content.decode()
