@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -24,15 +26,31 @@ from inspections.models import Group, OrgUnit, RoleKind
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
-UNITS_SHEET = "Don vi"
-PEOPLE_SHEET = "Nguoi dung"
+UNITS_SHEET = "Đơn vị"
+PEOPLE_SHEET = "Người dùng"
+# The sheet names of the first template (no diacritics): such workbooks are still read.
+_OLDER_SHEETS = {UNITS_SHEET: "Don vi", PEOPLE_SHEET: "Nguoi dung"}
 _CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
-_ROLES = {
-    "inspector": RoleKind.INSPECTOR,
-    "office": RoleKind.OFFICE,
-    "internal_affairs": RoleKind.INTERNAL_AFFAIRS,
-    "leader": RoleKind.LEADER,
-}
+# The last column marks the template's example rows, which are never imported.
+EXAMPLE_COLUMN = 5
+_EXAMPLE_MARKS = {"ví dụ", "vi du", "example"}
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _role_names() -> dict[str, str]:
+    """Each role by its Vietnamese name, its English name or (older workbooks) its code."""
+    names = {kind.value: kind.value for kind in RoleKind}
+    for language in ("en", "vi"):
+        with translation.override(language):
+            names.update({_key(str(kind.label)): kind.value for kind in RoleKind})
+    return names
+
+
+def example_mark() -> str:
+    return _("Ví dụ")
 
 
 def unit_headers() -> list[str]:
@@ -50,29 +68,41 @@ def people_headers() -> list[str]:
         _("Tên đăng nhập"),
         _("Họ và tên"),
         _("Email"),
-        _("Vai trò (inspector, office, internal_affairs, leader)"),
+        _("Vai trò (%(roles)s)") % {"roles": ", ".join(str(kind.label) for kind in RoleKind)},
         _("Mã đơn vị"),
     ]
 
 
+def _example_header() -> str:
+    return _("Dòng mẫu (dòng ghi “%(mark)s” không được nhập)") % {"mark": example_mark()}
+
+
 def template_workbook() -> bytes:
-    """The empty template with one example row per sheet."""
+    """The empty template with one example row per sheet, marked so it is never imported."""
     workbook = Workbook()
     units = workbook.active
     assert units is not None
     units.title = UNITS_SHEET
-    put_row(units, 1, unit_headers())
-    put_row(units, 2, ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
-    people = workbook.create_sheet(PEOPLE_SHEET)
-    put_row(people, 1, people_headers())
+    put_row(units, 1, [*unit_headers(), _example_header()])
     put_row(
-        people, 2, ["nguyenthuha", "Nguyễn Thị Thu Hà", "ha@example.vn", "office", "PHUONG-MOI"]
+        units, 2, ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026", example_mark()]
+    )
+    people = workbook.create_sheet(PEOPLE_SHEET)
+    put_row(people, 1, [*people_headers(), _example_header()])
+    office = str(RoleKind.OFFICE.label)
+    put_row(
+        people,
+        2,
+        ["nguyenthuha", "Nguyễn Thị Thu Hà", "ha@example.vn", office, "PHUONG-MOI", example_mark()],
     )
     for sheet in (units, people):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        for cell in sheet[2]:
+            cell.font = Font(italic=True, color="6B6B6B")
         for column in "ABCDEF":
             sheet.column_dimensions[column].width = 24
+        sheet.column_dimensions["F"].width = 36
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -102,11 +132,14 @@ class PersonRow:
 class ImportPlan:
     units: list[UnitRow] = field(default_factory=list)
     people: list[PersonRow] = field(default_factory=list)
-    # "Don vi, dòng 4" → its messages
+    # "Đơn vị, dòng 4" → its messages
     problems: dict[str, list[str]] = field(default_factory=dict)
+    examples: int = 0  # the template's example rows, left out
+    titles: dict[str, str] = field(default_factory=dict)  # as the workbook names its sheets
 
     def refuse(self, sheet: str, line: int, message: str) -> None:
-        key = _("%(sheet)s, dòng %(line)s") % {"sheet": sheet, "line": line}
+        shown = self.titles.get(sheet, sheet)
+        key = _("%(sheet)s, dòng %(line)s") % {"sheet": shown, "line": line}
         self.problems.setdefault(key, []).append(message)
 
 
@@ -129,18 +162,31 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.datetime.strptime(text, "%d/%m/%Y").date()
 
 
-def _rows(workbook: Any, name: str) -> list[tuple[int, list[Any]]]:
-    if name not in workbook.sheetnames:
+def _sheet(workbook: Any, name: str) -> Any:
+    for title in (name, _OLDER_SHEETS[name]):
+        if title in workbook.sheetnames:
+            return workbook[title]
+    return None
+
+
+def _rows(workbook: Any, name: str, plan: ImportPlan) -> list[tuple[int, list[Any]]]:
+    sheet = _sheet(workbook, name)
+    if sheet is None:
         return []
+    plan.titles[name] = sheet.title
     rows = []
-    for line, values in enumerate(workbook[name].iter_rows(min_row=2, values_only=True), 2):
+    for line, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), 2):
         if line > MAX_ROWS + 1:
             raise DomainError(
                 _("Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": MAX_ROWS},
                 fields={"file": [_("Quá nhiều dòng.")]},
             )
-        if any(_text(v) for v in values):
-            rows.append((line, [*values, *[None] * 6][:6]))
+        cells = [*values, *[None] * 6][:6]
+        if _key(_text(cells[EXAMPLE_COLUMN])) in _EXAMPLE_MARKS:
+            plan.examples += 1
+            continue
+        if any(_text(v) for v in cells):
+            rows.append((line, cells))
     return rows
 
 
@@ -161,14 +207,14 @@ def open_workbook(data: bytes) -> Any:
 def plan_import(data: bytes) -> ImportPlan:
     """Every row read and checked against the database and the rest of the file."""
     workbook = open_workbook(data)
-    if UNITS_SHEET not in workbook.sheetnames and PEOPLE_SHEET not in workbook.sheetnames:
+    if _sheet(workbook, UNITS_SHEET) is None and _sheet(workbook, PEOPLE_SHEET) is None:
         raise DomainError(
             _("Tệp không có trang “%(u)s” hay “%(p)s”.") % {"u": UNITS_SHEET, "p": PEOPLE_SHEET},
             fields={"file": [_("Hãy dùng tệp mẫu.")]},
         )
     plan = ImportPlan()
-    _plan_units(plan, _rows(workbook, UNITS_SHEET))
-    _plan_people(plan, _rows(workbook, PEOPLE_SHEET))
+    _plan_units(plan, _rows(workbook, UNITS_SHEET, plan))
+    _plan_people(plan, _rows(workbook, PEOPLE_SHEET, plan))
     workbook.close()
     return plan
 
@@ -208,8 +254,10 @@ def _plan_units(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
 def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
     units = set(OrgUnit.objects.values_list("code", flat=True)) | {u.code for u in plan.units}
     seen: set[tuple[str, str, str]] = set()
+    roles = _role_names()
     for line, values in rows:
-        username, full_name, email, role, unit = (_text(v) for v in values[:5])
+        username, full_name, email, role_text, unit = (_text(v) for v in values[:5])
+        role = roles.get(_key(role_text), "")
         full_name = " ".join(full_name.split())
         found = []
         if not username or len(username) > 150 or not re.match(r"^[\w.@+-]+$", username):
@@ -218,9 +266,12 @@ def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
             found.append(_("Thiếu họ và tên (tối đa 150 ký tự)."))
         if email and "@" not in email:
             found.append(_("Email không hợp lệ."))
-        if role not in _ROLES:
-            found.append(_("Vai trò “%(role)s” không hợp lệ.") % {"role": role})
-        if role != "leader" and not unit:
+        if not role:
+            found.append(
+                _("Vai trò “%(role)s” không hợp lệ: hãy ghi một trong %(roles)s.")
+                % {"role": role_text, "roles": ", ".join(str(k.label) for k in RoleKind)}
+            )
+        if role and role != RoleKind.LEADER and not unit:
             found.append(_("Vai trò này cần mã đơn vị."))
         if unit and unit not in units:
             found.append(_("Không có đơn vị “%(code)s”.") % {"code": unit})

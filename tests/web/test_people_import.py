@@ -51,7 +51,7 @@ BAD_PEOPLE = [["tranb", "Trần Thị Bích", "khong-email", "giam-doc", "DV-LA"
 
 def test_the_template_downloads_as_a_workbook_with_both_sheets(cast: Any) -> None:
     response = client_for(cast.internal_affairs).get(reverse("people-template"))
-    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Don vi", "Nguoi dung"]
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Đơn vị", "Người dùng"]
 
 
 def test_the_dry_run_names_every_bad_row_and_writes_nothing(cast: Any) -> None:
@@ -108,3 +108,49 @@ def test_a_unit_merged_into_another_is_retired_with_its_successor(org: Any, cast
     org.school.refresh_from_db()
     assert org.school.merged_into == org.ward and str(org.school.valid_to) == "2026-06-30"
     assert client_for(cast.leader).post(url, form).status_code == 403
+
+
+def test_the_template_speaks_vietnamese_and_its_example_rows_are_never_imported(
+    cast: Any,
+) -> None:
+    noi_vu = client_for(cast.internal_affairs)
+    template = noi_vu.get(reverse("people-template")).content
+    book = load_workbook(io.BytesIO(template))
+    people = book["Người dùng"]
+    assert "Cán bộ kiểm tra" in str(people["D1"].value) and "inspector" not in str(
+        people["D1"].value
+    )
+    assert people["D2"].value == "Đơn vị" and people["F2"].value == "Ví dụ"
+
+    response = noi_vu.post(
+        reverse("people-import"),
+        {"file": SimpleUploadedFile("mau.xlsx", template), "mode": "real"},
+    )
+    assert response.status_code in (200, 302)
+    assert not OrgUnit.objects.filter(code="PHUONG-MOI").exists()
+    assert not UserRole.objects.filter(user__username="nguyenthuha").exists()
+
+
+def test_a_filled_template_takes_role_names_in_vietnamese_or_english(cast: Any) -> None:
+    book = load_workbook(
+        io.BytesIO(client_for(cast.internal_affairs).get(reverse("people-template")).content)
+    )
+    book["Đơn vị"].append(["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026"])
+    book["Người dùng"].append(
+        ["nguyenvana", "Nguyễn Văn An", "a@example.vn", "Đơn vị", "PHUONG-MOI"]
+    )
+    book["Người dùng"].append(["lethib", "Lê Thị Bình", "b@example.vn", "inspector", "PHUONG-MOI"])
+    book["Người dùng"].append(["phamc", "Phạm Văn Cường", "", "Leader", ""])
+    out = io.BytesIO()
+    book.save(out)
+    response = client_for(cast.internal_affairs).post(
+        reverse("people-import"),
+        {"file": SimpleUploadedFile("nhap.xlsx", out.getvalue()), "mode": "real"},
+    )
+    assert response.status_code in (200, 302)
+    roles = dict(
+        UserRole.objects.filter(user__username__in=["nguyenvana", "lethib", "phamc"]).values_list(
+            "user__username", "kind"
+        )
+    )
+    assert roles == {"nguyenvana": "office", "lethib": "inspector", "phamc": "leader"}
