@@ -34,3 +34,19 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[typ
                         params={"pk": pk},
                     )
         return super().clean(value)
+
+
+class OneChoiceSelected(forms.Form):
+    """A required list with a single possible value shows it chosen, not "---------"
+    ("Phiên bản mô hình" while one version is published)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not field.required or isinstance(field, forms.ModelMultipleChoiceField):
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                only = list(field.queryset[:2])  # type: ignore[index]
+                if len(only) == 1:
+                    field.empty_label = None
+                    self.initial.setdefault(name, field.prepare_value(only[0]))

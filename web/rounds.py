@@ -26,7 +26,7 @@ from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
 from inspections.policies import Viewer
 from web.errors import form_refusal, message_of
-from web.fields import IdChoiceField, IdMultipleChoiceField
+from web.fields import IdChoiceField, IdMultipleChoiceField, OneChoiceSelected
 
 
 def require_reader(user: Viewer) -> None:
@@ -40,7 +40,7 @@ def refuse_leader(user: Viewer) -> None:
         raise PermissionDenied(_("Chỉ Phòng Nội vụ được thực hiện thao tác này."))
 
 
-class RoundForm(forms.Form):
+class RoundForm(OneChoiceSelected):
     name = forms.CharField(label=gettext_lazy("Tên đợt"), max_length=200)
     version = IdChoiceField(
         label=gettext_lazy("Phiên bản mô hình"),
@@ -62,7 +62,7 @@ class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return display_name(obj)
 
 
-class AssignForm(forms.Form):
+class AssignForm(OneChoiceSelected):
     inspector = PersonChoiceField(
         label=gettext_lazy("Cán bộ kiểm tra"),
         queryset=get_user_model()
