@@ -120,6 +120,8 @@ ROUTES: dict[str, Route] = {
     "my-work": Route(),
     "service-worker": Route(),
     "offline-manifest": Route(),
+    "app-manifest": Route(),
+    "favicon": Route(),
     "inspection-start": Route(kwargs=_assignment, form=lambda w: {"id": str(uuid.uuid4())}),
     "checklist": Route(kwargs=lambda w: {"pk": w["draft"]}),
     "answer": Route(
