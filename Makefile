@@ -35,17 +35,19 @@ setup: install messages node pdf-tools
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "Installing the Python packages into $(VENV) (a minute or two, once)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@# setuptools' notes on editable installs are for packagers, not for a first run.
+	@PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
 
 # Translations are compiled at set-up; GNU gettext comes from Debian.
 messages:
 	@command -v msgfmt >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
 	  else echo "Please install GNU gettext (apt-get install gettext)"; exit 1; fi; }
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	@$(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 # Node runs the JavaScript tests (no npm packages); Debian's nodejs when it is missing.
 node:
@@ -66,11 +68,11 @@ pdf-tools:
 	  else echo "Please install $(PDF_PACKAGES) (apt-get install ...)"; exit 1; fi; }
 
 database:
-	$(BIN)/python manage.py migrate --no-input -v0
-	$(BIN)/python manage.py load_catalogue
+	@$(BIN)/python manage.py migrate --no-input -v0
+	@$(BIN)/python manage.py load_catalogue
 
 demo:
-	$(BIN)/python manage.py load_demo_data
+	@$(BIN)/python manage.py load_demo_data
 
 lint: install
 	$(BIN)/ruff check .

@@ -255,6 +255,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_TIME", 1, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN version …" line at the start of every process and command.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "inspections.ratelimits.client_ip"
 LOGIN_RATE_PER_ADDRESS = env_int("LOGIN_RATE_PER_ADDRESS", 20)
