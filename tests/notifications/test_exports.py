@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from inspections import tasks
-from inspections.models import ExportJob, Notification
+from inspections.models import ClassificationLevel, ExportJob, Notification
 from tests.accounts import sign_in
 from tests.inspections.builders import approved_inspection
 
@@ -81,3 +81,26 @@ def test_exports_are_for_those_who_read_the_rounds_and_years_that_have_one(
     for year in ("1999", "²⁰²⁶", "abc"):
         assert leader.post(reverse("export-year"), {"year": year}).status_code == 400
     assert not ExportJob.objects.exists()
+
+
+def test_the_year_s_results_speak_the_language_they_were_asked_in(
+    addressed: Any, open_round: Any, org: Any, committed: Any
+) -> None:
+    approved = approved_inspection(
+        open_round, org.ward, addressed.inspector, internal_affairs=addressed.internal_affairs
+    )
+    client = Client()
+    client.force_login(addressed.leader)
+    client.cookies["django_language"] = "en"
+    committed(lambda: client.post(reverse("export-year"), {"year": "2026"}))
+    job = ExportJob.objects.get()
+    assert job.params["language"] == "en"
+    download = client.get(reverse("export-file", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    headers = [cell.value for cell in sheet[3]]
+    assert headers[:2] == ["Unit code", "Unit"]
+    ward = next(row for row in sheet.iter_rows(min_row=4, values_only=True) if row[0] == "PANLAC")
+    english = ClassificationLevel.objects.get(
+        version=open_round.version, code=approved.classification
+    ).name_en
+    assert english and ward[4] == english

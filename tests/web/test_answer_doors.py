@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -181,3 +182,19 @@ def test_the_decimal_comma_or_point_the_text_and_the_number_store_the_same_answe
         == 302
     )
     assert Answer.objects.get(inspection=draft, criterion__code="A1").level == 3
+
+
+@pytest.mark.parametrize("typed", ["97,5", "97.5"])
+def test_a_percentage_typed_either_way_shows_back_as_the_page_s_language_writes_it(
+    inspection: Inspection, inspector_client: Client, typed: str
+) -> None:
+    url = reverse("answer", args=[inspection.pk, "D1"])
+    inspector_client.post(url, {"value": typed, "note": "", "na": ""})
+    assert Answer.objects.get(inspection=inspection, criterion__code="D1").value == Decimal("97.5")
+    page = inspector_client.get(reverse("checklist", args=[inspection.pk])).content.decode()
+    assert 'id="v-D1"' in page and 'value="97,5"' in page
+    hint = re.search(r'id="b-D1">(.*?)</p>', page, re.S)
+    assert hint and not re.search(r"\d\.\d", hint.group(1))  # "4,5 điểm", never "4.5"
+    inspector_client.cookies["django_language"] = "en"
+    english = inspector_client.get(reverse("checklist", args=[inspection.pk])).content.decode()
+    assert 'value="97.5"' in english
