@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inspections.models import Assignment, CorrectiveAction, Inspection, Round, UnitResult
+from inspections.models.catalogue import in_language
 from inspections.policies import Viewer, assignments_for
 from inspections.selectors.filters import AssignmentFilter, RoundFilter, filtered
 
@@ -100,11 +101,18 @@ def class_distribution(round: Round) -> list[tuple[str, str, int]]:
     rows = (
         UnitResult.objects.filter(round=round)
         .exclude(classification="")
-        .values("group__name", "classification", "class_order")
+        .values("group__name", "group__name_en", "classification", "class_order")
         .annotate(n=Count("id"))
         .order_by("group__name", "class_order")
     )
-    return [(r["group__name"] or "", r["classification"], r["n"]) for r in rows]
+    return [
+        (
+            in_language(r["group__name"] or "", r["group__name_en"] or ""),
+            r["classification"],
+            r["n"],
+        )
+        for r in rows
+    ]
 
 
 def top_and_bottom(round: Round, size: int = 5) -> tuple[list[UnitResult], list[UnitResult]]:
