@@ -6,10 +6,14 @@ a list is an OverflowError on SQLite (a 500) before the form can call it invalid
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from inspections.numbers import ascii_int
 
@@ -50,3 +54,69 @@ class OneChoiceSelected(forms.Form):
                 if len(only) == 1:
                     field.empty_label = None
                     self.initial.setdefault(name, field.prepare_value(only[0]))
+
+
+class WholeNumberField(forms.CharField):
+    """A whole number typed in ASCII digits within [min_value, max_value] ("١٢" and "²" are
+    not numbers here, and 40 digits never reach `int`)."""
+
+    def __init__(self, *, min_value: int = 0, max_value: int = 32767, **kwargs: Any) -> None:
+        self.min_value, self.max_value = min_value, max_value
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        number = ascii_int(text, minimum=self.min_value, maximum=self.max_value)
+        if number is None:
+            raise ValidationError(
+                _("Hãy nhập một số nguyên từ %(low)s đến %(high)s.")
+                % {"low": self.min_value, "high": self.max_value},
+                code="invalid",
+            )
+        return number
+
+
+_DECIMAL = re.compile(r"^[0-9]{1,4}(?:[.,][0-9]{1,2})?$")
+
+
+class PointsField(forms.CharField):
+    """A score or a percentage: ASCII digits with at most two decimals after a comma (as
+    Vietnamese write 92,50) or a point, within [min_value, max_value], as a `Decimal`."""
+
+    def __init__(
+        self,
+        *,
+        min_value: Decimal = Decimal(0),
+        max_value: Decimal = Decimal(100),
+        positive: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.min_value, self.max_value, self.positive = min_value, max_value, positive
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return number_format(value.normalize() if value % 1 else value.quantize(Decimal(1)))
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not text:
+            return None
+        if not _DECIMAL.match(text):
+            raise ValidationError(
+                _("Hãy nhập một số, tối đa hai chữ số thập phân (ví dụ 4,5)."), code="invalid"
+            )
+        number = Decimal(text.replace(",", "."))
+        low_ok = number > self.min_value if self.positive else number >= self.min_value
+        if not low_ok or number > self.max_value:
+            raise ValidationError(
+                _("Hãy nhập một số từ %(low)s đến %(high)s.")
+                % {"low": number_format(self.min_value), "high": number_format(self.max_value)},
+                code="range",
+            )
+        return number

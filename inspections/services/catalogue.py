@@ -83,42 +83,65 @@ def load_reference_catalogue(*, by: Actor | None = None) -> ModelVersion:
 
 def version_problems(version: ModelVersion) -> list[str]:
     """Every reason this version cannot be published, in plain words; empty when it can."""
-    problems: list[str] = []
+    return [message for found in version_problem_fields(version).values() for message in found]
+
+
+def version_problem_fields(version: ModelVersion) -> dict[str, list[str]]:
+    """The same reasons by the field concerned: a setting ("critical_cap"), the levels
+    ("levels"), or one criterion's field ("D1.bands"), so a page shows each beside its field."""
+    problems: dict[str, list[str]] = {}
     levels = list(version.levels.order_by("order"))
     if not levels:
-        problems.append(_("Chưa có mức xếp loại nào."))
+        problems.setdefault("levels", []).append(_("Chưa có mức xếp loại nào."))
     minima = [level.minimum_score for level in levels]
     if any(a <= b for a, b in pairwise(minima)):
-        problems.append(_("Ngưỡng xếp loại phải giảm dần từ mức cao nhất đến mức thấp nhất."))
+        problems.setdefault("levels", []).append(
+            _("Ngưỡng xếp loại phải giảm dần từ mức cao nhất đến mức thấp nhất.")
+        )
     if levels and minima[-1] != 0:
-        problems.append(_("Mức xếp loại thấp nhất phải bắt đầu từ 0 điểm."))
+        problems.setdefault("levels", []).append(
+            _("Mức xếp loại thấp nhất phải bắt đầu từ 0 điểm.")
+        )
     if version.critical_cap not in {level.code for level in levels}:
-        problems.append(_("Mức giới hạn khi trượt tiêu chí ★ không có trong các mức xếp loại."))
+        problems["critical_cap"] = [
+            _("Mức giới hạn khi trượt tiêu chí ★ không có trong các mức xếp loại.")
+        ]
     criteria = list(version.criteria.all())
     if not criteria:
-        problems.append(_("Chưa có tiêu chí nào."))
+        problems["criteria"] = [_("Chưa có tiêu chí nào.")]
     for criterion in criteria:
-        problems.extend(_criterion_problems(criterion))
+        for name, found in criterion_problems(criterion).items():
+            problems[f"{criterion.code}.{name}"] = found
     return problems
 
 
-def _criterion_problems(criterion: Criterion) -> list[str]:
-    problems: list[str] = []
+def criterion_problems(criterion: Criterion) -> dict[str, list[str]]:
+    """One criterion's problems by its field (max_points, na_allowed, bands)."""
+    problems: dict[str, list[str]] = {}
     code = criterion.code
     if criterion.max_points <= 0:
-        problems.append(_("%(code)s: điểm tối đa phải dương.") % {"code": code})
+        problems["max_points"] = [_("%(code)s: điểm tối đa phải dương.") % {"code": code}]
     if criterion.critical and criterion.na_allowed:
-        problems.append(
+        problems["na_allowed"] = [
             _("%(code)s: tiêu chí ★ không được cho phép “không áp dụng”.") % {"code": code}
-        )
+        ]
+    bands = _band_problems(criterion)
+    if bands:
+        problems["bands"] = bands
+    return problems
+
+
+def _band_problems(criterion: Criterion) -> list[str]:
+    code = criterion.code
     if criterion.answer_type != AnswerType.PERCENT:
         if criterion.bands:
-            problems.append(_("%(code)s: chỉ tiêu chí tỷ lệ mới có khung điểm.") % {"code": code})
-        return problems
+            return [_("%(code)s: chỉ tiêu chí tỷ lệ mới có khung điểm.") % {"code": code}]
+        return []
     try:
         bands = [(Decimal(b["minimum"]), Decimal(b["points"])) for b in criterion.bands]
     except (KeyError, TypeError, InvalidOperation):
-        return [*problems, _("%(code)s: khung điểm không đọc được.") % {"code": code}]
+        return [_("%(code)s: khung điểm không đọc được.") % {"code": code}]
+    problems: list[str] = []
     if not bands:
         problems.append(_("%(code)s: tiêu chí tỷ lệ cần ít nhất một khung điểm.") % {"code": code})
     minima = [m for m, _p in bands]
@@ -146,12 +169,11 @@ def version_publish(*, version: ModelVersion, by: Actor | None) -> ModelVersion:
     version = ModelVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         raise DomainError(_("Phiên bản này đã được ban hành."), problem=Problem.WRONG_STATE)
-    problems = version_problems(version)
+    problems = version_problem_fields(version)
     if problems:
+        # Each problem under the field concerned ("D1.bands", "levels", "critical_cap").
         raise DomainError(
-            _("Phiên bản chưa hợp lệ để ban hành."),
-            problem=Problem.INVALID,
-            fields={"version": problems},
+            _("Phiên bản chưa hợp lệ để ban hành."), problem=Problem.INVALID, fields=problems
         )
     version.status = ModelVersion.Status.PUBLISHED
     version.published_at = timezone.now()

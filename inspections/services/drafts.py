@@ -126,6 +126,10 @@ def catalogue_row_save(*, by: Actor, row: CatalogueRow) -> CatalogueRow:
             _("Chưa lưu được tiêu chí."),
             fields={"section": [_("Nhóm tiêu chí phải thuộc cùng phiên bản.")]},
         )
+    if isinstance(row, Criterion):
+        located = _criterion_rules(row)
+        if located:
+            raise DomainError(_("Chưa lưu được tiêu chí."), fields=located)
     creating = row.pk is None
     changes: dict[str, list[Any]] = {}
     if not creating:
@@ -149,6 +153,17 @@ def catalogue_row_save(*, by: Actor, row: CatalogueRow) -> CatalogueRow:
         changes=changes,
     )
     return row
+
+
+def _criterion_rules(row: Criterion) -> dict[str, list[str]]:
+    """The database's own rules on a criterion, each beside its field (the constraints alone
+    would give one message for the whole form)."""
+    found: dict[str, list[str]] = {}
+    if row.max_points is not None and row.max_points <= 0:
+        found["max_points"] = [_("Điểm tối đa phải dương.")]
+    if row.critical and row.na_allowed:
+        found["na_allowed"] = [_("Tiêu chí ★ không được cho phép “không áp dụng”.")]
+    return found
 
 
 @transaction.atomic

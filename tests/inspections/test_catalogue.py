@@ -92,9 +92,9 @@ def test_an_invalid_draft_is_refused_with_every_problem(version):
     Criterion.objects.filter(version=draft, code="D2").update(bands=[])
     with pytest.raises(DomainError) as refused:
         version_publish(version=draft, by=None)
-    problems = " ".join(refused.value.fields["version"])
-    assert "giảm dần" in problems
-    assert "D1" in problems and "D2" in problems
+    fields = refused.value.fields
+    assert "giảm dần" in " ".join(fields["levels"])
+    assert "D1.bands" in fields and "D2.bands" in fields
     draft.refresh_from_db()
     assert not draft.is_published
 

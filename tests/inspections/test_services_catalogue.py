@@ -21,7 +21,7 @@ def _problems(draft) -> str:
     error = refusal(Problem.INVALID, version_publish, version=draft, by=None)
     draft.refresh_from_db()
     assert not draft.is_published and draft.published_at is None
-    return " ".join(error.fields["version"])
+    return " ".join(message for found in error.fields.values() for message in found)
 
 
 def test_a_critical_cap_that_is_not_one_of_the_levels_is_refused(draft):
