@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django import forms
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,6 +16,7 @@ from inspections.catalogue_workbook import SHEET
 from inspections.models import Criterion, Event, ModelVersion
 from inspections.services import version_new_draft
 from tests.accounts import sign_in
+from web.fields import PointsField, WholeNumberField
 
 
 @pytest.fixture
@@ -214,7 +216,9 @@ def test_the_criteria_go_out_to_a_workbook_and_come_back(draft, cast):
     assert done.status_code == 302
     criterion = draft.criteria.get(code="A1")
     assert criterion.max_points == Decimal("5") and criterion.text == "-Giảm rác thải nhựa"
-    again = load_workbook(io.BytesIO(client.get(reverse("edition-export", args=[draft.pk])).content))
+    again = load_workbook(
+        io.BytesIO(client.get(reverse("edition-export", args=[draft.pk])).content)
+    )
     texts = [row[2] for row in again[SHEET].iter_rows(min_row=2, values_only=True)]
     assert "'-Giảm rác thải nhựa" in texts  # safe_cell(): no spreadsheet runs it
 
@@ -228,10 +232,30 @@ def test_query_counts_of_the_list_and_diff_do_not_grow_with_rows(
         client.get(reverse("editions"))
         client.get(reverse("edition-diff", args=[draft.pk]))
     before = len(few.captured_queries)
-    for number in range(3):
+    for _number in range(3):
         version_new_draft(source=version, by=None)
     Criterion.objects.filter(version=draft).update(max_points=Decimal("9"))
     with django_assert_max_num_queries(before) as more:
         client.get(reverse("editions"))
         client.get(reverse("edition-diff", args=[draft.pk]))
     assert len(more.captured_queries) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("4,5", Decimal("4.5")), ("92.50", Decimal("92.5")), (" 100 ", Decimal(100)), ("0", None)],
+)
+def test_points_are_typed_with_a_comma_or_a_point(typed, number):
+    field = PointsField(positive=True)
+    if number is None:
+        with pytest.raises(forms.ValidationError):
+            field.clean(typed)
+    else:
+        assert field.clean(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["١٢", "²", "1e3", "1_0", "9" * 40, "-1", "100,001", "12,3,4"])
+def test_numbers_that_are_not_plain_ascii_are_refused(typed):
+    for field in (PointsField(), WholeNumberField()):
+        with pytest.raises(forms.ValidationError):
+            field.clean(typed)
