@@ -27,26 +27,19 @@ from inspections.errors import DomainError, Problem
 from inspections.imports import MAX_BYTES
 from inspections.models import Criterion, ModelVersion
 from inspections.policies import Viewer
-from inspections.selectors.editions import (
-    edition_diff,
-    edition_list,
-    edition_outline,
-    edition_preview,
-)
+from inspections.selectors import edition_diff, edition_list, edition_outline, edition_preview
 from inspections.services import (
     catalogue_row_delete,
+    classification_save,
+    criteria_import,
+    criterion_edit,
+    sections_save,
     version_draft_delete,
     version_draft_save,
     version_new_draft,
     version_publish,
 )
 from inspections.services.catalogue import criterion_problems, version_problem_fields
-from inspections.services.editions import (
-    classification_save,
-    criteria_import,
-    criterion_edit,
-    sections_save,
-)
 from web.edition_forms import (
     BandFormSet,
     ClassificationForm,

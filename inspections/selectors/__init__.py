@@ -20,6 +20,13 @@ from inspections.selectors.checklist import (
     visible_inspection,
 )
 from inspections.selectors.commitments import commitment_list
+from inspections.selectors.editions import (
+    EditionDiff,
+    edition_diff,
+    edition_list,
+    edition_outline,
+    edition_preview,
+)
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
 from inspections.selectors.inspections import inspection_list, review_queue
 from inspections.selectors.notifications import (
@@ -67,6 +74,7 @@ __all__ = [
     "ChartPoint",
     "Checklist",
     "CriterionRow",
+    "EditionDiff",
     "GroupRanking",
     "RankingRow",
     "ReusedEvidence",
@@ -80,6 +88,10 @@ __all__ = [
     "class_distribution",
     "class_names",
     "commitment_list",
+    "edition_diff",
+    "edition_list",
+    "edition_outline",
+    "edition_preview",
     "email_choices",
     "history_chart",
     "inspection_list",

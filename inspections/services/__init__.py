@@ -23,6 +23,12 @@ from inspections.services.drafts import (
     version_draft_delete,
     version_draft_save,
 )
+from inspections.services.editions import (
+    classification_save,
+    criteria_import,
+    criterion_edit,
+    sections_save,
+)
 from inspections.services.evidence import action_respond_with_evidence, photo_attach, photo_remove
 from inspections.services.exports import export_run, export_start, export_years, exports_purge
 from inspections.services.inspections import (
@@ -87,7 +93,10 @@ __all__ = [
     "catalogue_load",
     "catalogue_row_delete",
     "catalogue_row_save",
+    "classification_save",
     "commitment_record",
+    "criteria_import",
+    "criterion_edit",
     "emulation_model_save",
     "export_run",
     "export_start",
@@ -121,6 +130,7 @@ __all__ = [
     "round_open",
     "round_publish",
     "round_update",
+    "sections_save",
     "signature_record",
     "submit_problems",
     "team_member_add",
