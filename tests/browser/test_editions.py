@@ -51,6 +51,9 @@ def test_internal_affairs_publishes_a_new_edition_and_a_round_scores_by_it(
     looked_at(page, "edition-classification")
     page.get_by_role("button", name="Lưu xếp loại").click()
     expect(page.get_by_text("Đã lưu xếp loại.")).to_be_visible()
+    page.get_by_role("link", name="Sửa nhóm tiêu chí").click()
+    looked_at(page, "edition-sections")
+    page.get_by_role("link", name="Quay lại").click()
 
     page.get_by_role("link", name="Xem trước", exact=True).click()
     expect(page.locator("#c-A1 .meta")).to_contain_text("4 điểm")
