@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
 from inspections.models import EvidencePhoto
 from inspections.photos import max_bytes
 from web.errors import form_refusal, message_of
+from web.fields import DayMonthYearField
+
+
+class SignedOnForm(forms.Form):
+    signed_on = DayMonthYearField(label=gettext_lazy("Ngày ký"), required=False)
 
 
 @login_required
@@ -48,6 +54,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
             u for u in units if policies.is_office_of(request.user, u) and u.pk not in signed
         ],
         "error": error,
+        "date_form": SignedOnForm(request.POST or None, auto_id="c-%s"),
     }
     return render(request, "web/office/commitments.html", context, status=status)
 
@@ -57,12 +64,10 @@ def _record(request: HttpRequest, year: int) -> tuple[int, str]:
     scan = request.FILES.get("scan")
     if unit is None or scan is None:
         return 400, _("Hãy chọn đơn vị và tệp bản cam kết đã ký.")
-    signed_on: datetime.date | None = None
-    raw = request.POST.get("signed_on", "")
-    try:
-        signed_on = parse_date(raw) if raw else None
-    except ValueError:
-        signed_on = None
+    dated = SignedOnForm(request.POST)
+    if not dated.is_valid():
+        return 400, " ".join(dated.errors["signed_on"])
+    signed_on: datetime.date | None = dated.cleaned_data["signed_on"]
     try:
         services.commitment_record(
             by=policies.acting(request.user),

@@ -1,4 +1,5 @@
-"""Form fields for ids: ASCII digits within a database id's range, checked before any query.
+"""Form fields for ids (ASCII digits within a database id's range, checked before any query)
+and for dates typed day first.
 
 Django's model choice fields hand a posted value to the database as it is: a 25-digit id in
 a list is an OverflowError on SQLite (a 500) before the form can call it invalid.
@@ -6,6 +7,7 @@ a list is an OverflowError on SQLite (a 500) before the form can call it invalid
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -14,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections.numbers import ascii_int
 
@@ -120,3 +123,65 @@ class PointsField(forms.CharField):
                 code="range",
             )
         return number
+
+
+# Day first, as Vietnamese write it; ISO too, which a native date picker and older forms post.
+# ASCII digits only: Python's own date parsing would read "３１" or "٣١" as 31.
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class DayMonthYearInput(forms.TextInput):
+    """A text box that shows and takes dd/mm/yyyy whatever the browser's own language."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": gettext_lazy("dd/mm/yyyy"),
+            "maxlength": "10",
+            "size": "10",
+            "class": "date",
+        }
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime.date):
+            return value.strftime(DATE_FORMAT)
+        return super().format_value(value)
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed as dd/mm/yyyy (31/12/2026); anything else is a form error, never a 500."""
+
+    widget = DayMonthYearInput
+    default_error_messages = {
+        "invalid": gettext_lazy("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2026."),
+        "no_such_day": gettext_lazy("Ngày %(value)s không có trên lịch."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", gettext_lazy("Dạng ngày/tháng/năm, ví dụ 31/12/2026."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        if found := _DMY.fullmatch(text):
+            day, month, year = (int(part) for part in found.groups())
+        elif found := _ISO.fullmatch(text):
+            year, month, day = (int(part) for part in found.groups())
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["no_such_day"], code="invalid", params={"value": text}
+            ) from None

@@ -30,6 +30,8 @@ STATIC_FILES = (
     "js/offline-store.js",
     "js/checklist.js",
     "js/signature.js",
+    "js/files.js",
+    "js/viewer.js",
 )
 
 

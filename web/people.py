@@ -20,6 +20,7 @@ from inspections.models import OrgUnit
 from inspections.policies import Viewer
 from inspections.services.units import directory_import, directory_preview, unit_retire
 from web.errors import form_refusal
+from web.fields import DayMonthYearField
 from web.rounds import add_domain_errors
 
 
@@ -34,9 +35,7 @@ class RetireForm(forms.Form):
         queryset=OrgUnit.objects.filter(valid_to__isnull=True),
         to_field_name="code",
     )
-    valid_to = forms.DateField(
-        label=gettext_lazy("Hết hiệu lực từ ngày"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_to = DayMonthYearField(label=gettext_lazy("Hết hiệu lực từ ngày"))
 
 
 def _require(user: Viewer) -> None:

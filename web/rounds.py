@@ -26,7 +26,12 @@ from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
 from inspections.policies import Viewer
 from web.errors import form_refusal, message_of
-from web.fields import IdChoiceField, IdMultipleChoiceField, OneChoiceSelected
+from web.fields import (
+    DayMonthYearField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    OneChoiceSelected,
+)
 
 
 def require_reader(user: Viewer) -> None:
@@ -46,12 +51,8 @@ class RoundForm(OneChoiceSelected):
         label=gettext_lazy("Phiên bản mô hình"),
         queryset=ModelVersion.objects.filter(status=ModelVersion.Status.PUBLISHED),
     )
-    starts_on = forms.DateField(
-        label=gettext_lazy("Ngày bắt đầu"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(
-        label=gettext_lazy("Ngày kết thúc"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = DayMonthYearField(label=gettext_lazy("Ngày bắt đầu"))
+    ends_on = DayMonthYearField(label=gettext_lazy("Ngày kết thúc"))
     open_now = forms.BooleanField(label=gettext_lazy("Mở ngay"), required=False)
 
 
@@ -76,10 +77,8 @@ class AssignForm(OneChoiceSelected):
         queryset=OrgUnit.objects.filter(valid_to__isnull=True, group__isnull=False),
         widget=forms.CheckboxSelectMultiple,
     )
-    due_on = forms.DateField(
-        label=gettext_lazy("Hạn (để trống: ngày kết thúc đợt)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+    due_on = DayMonthYearField(
+        label=gettext_lazy("Hạn (để trống: ngày kết thúc đợt)"), required=False
     )
 
 

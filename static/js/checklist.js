@@ -45,7 +45,7 @@
   }
 
   function progress() {
-    var done = document.querySelectorAll(".crit[data-answered='1']").length;
+    var done = answeredCount();
     el("[data-progress]").textContent = done;
     document.querySelectorAll(".section").forEach(function (section) {
       var count = section.querySelector("[data-section-done]");
@@ -53,7 +53,12 @@
     });
   }
 
+  function answeredCount() { return document.querySelectorAll(".crit[data-answered='1']").length; }
+
+  // The score the server stored, and on how many criteria it rests: those answered when the
+  // queue last went quiet (everything sent).
   function refreshScore() {
+    var basis = answeredCount();
     return fetch(api + "score/", { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
@@ -62,14 +67,42 @@
         var total = data.total === null ? "—" : Number(data.total).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
         var name = data.classification_name ? " · " + data.classification_name : "";
         el("[data-score]").textContent = total + name;
+        el("[data-basis]").textContent = t.tBasis.replace("{n}", basis).replace("{t}", el("[data-total]").textContent);
       }).catch(function () {});
   }
 
-  // How many things wait on this phone (held ones included: they wait for the inspector).
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "vi") : null;
+
+  function counted(name, n) {
+    var form = plurals && plurals.select(n) === "one" ? "One" : "Other";
+    return t["t" + name + form].replace("{n}", String(n));
+  }
+
+  // What waits on this phone, as the inspector sees it: the criteria changed (an answer, a
+  // note, a photo taken away) and the photos and files added, however many tries each made.
+  // Held ones count too: they wait for the inspector. The submit has its own line.
   function countWaiting() {
     queue.pending().then(function (items) {
-      el("[data-waiting-count]").textContent = items.length;
-      el("[data-waiting]").hidden = items.length === 0;
+      var criteria = {};
+      var photos = 0;
+      var files = 0;
+      items.forEach(function (item) {
+        if (item.kind === "answer" || item.kind === "remove") { criteria[item.key] = true; }
+        if (item.kind === "photo") {
+          if (item.file && item.file.type && item.file.type.indexOf("image/") === 0) { photos += 1; } else { files += 1; }
+        }
+      });
+      var changed = Object.keys(criteria).length;
+      var parts = [];
+      if (changed) { parts.push(counted("Criteria", changed)); }
+      if (photos) { parts.push(counted("Photos", photos)); }
+      if (files) { parts.push(counted("Files", files)); }
+      var box = el("[data-waiting-count]");
+      box.textContent = parts.join(", ");
+      box.dataset.criteria = changed;
+      box.dataset.photos = photos;
+      box.dataset.files = files;
+      el("[data-waiting]").hidden = parts.length === 0;
     });
   }
 
@@ -182,10 +215,14 @@
     views[id] = li;
     li.dataset.state = "saving";
     if (file.type.indexOf("image/") === 0) {
+      var link = document.createElement("a"); // viewer.js opens it larger
       var img = document.createElement("img");
-      img.src = URL.createObjectURL(file);
-      img.alt = t.tPhoto + " " + code;
-      li.appendChild(img);
+      img.src = link.href = URL.createObjectURL(file);
+      img.alt = link.dataset.caption = t.tPhoto + " " + code;
+      link.className = "thumb";
+      link.dataset.view = "";
+      link.appendChild(img);
+      li.appendChild(link);
     } else {
       li.appendChild(document.createTextNode(file.name || "PDF"));
     }
@@ -226,8 +263,15 @@
     li.dataset.state = "saved";
     var urls = (result.data && result.data.urls) || {};
     var img = li.querySelector("img");
-    if (img && urls.thumbnail) { URL.revokeObjectURL(img.src); img.src = urls.thumbnail; }
-    li.appendChild(button(t.tRemove, "remove", item.fields.id));
+    if (img && urls.thumbnail) {
+      URL.revokeObjectURL(img.src);
+      img.src = urls.thumbnail;
+      img.parentNode.href = urls.display || urls.thumbnail;
+    }
+    var image = item.file && item.file.type && item.file.type.indexOf("image/") === 0;
+    var remove = button(image ? t.tRemove : t.tRemoveFile, "remove", item.fields.id);
+    remove.dataset.fileKind = image ? "photo" : "file";
+    li.appendChild(remove);
   }
 
   // After a reload: what waits in the queue is shown again, as it was left.
@@ -277,13 +321,16 @@
     var remove = event.target.closest("[data-remove]");
     if (!remove) { return; }
     event.preventDefault();
+    var code = remove.closest(".crit").dataset.code;
+    var ask = remove.dataset.fileKind === "file" ? t.tAskFile : t.tAskPhoto;
+    if (!window.confirm(ask.replace("{code}", code))) { return; }
     var li = remove.closest("li");
     li.dataset.state = "saving";
     remove.disabled = true;
     var id = crypto.randomUUID();
     views[id] = li;
     queue.add({
-      id: id, kind: "remove", key: remove.closest(".crit").dataset.code, method: "DELETE",
+      id: id, kind: "remove", key: code, method: "DELETE",
       url: api + "photos/" + remove.dataset.remove + "/"
     });
   });
@@ -294,12 +341,27 @@
     queue.add({ kind: "submit", key: SUBMIT, method: "POST", url: api + "submit/", json: {} });
   });
 
+  // Said once: "Đã hiểu" hides it on this phone for good (a nearly full phone: for this visit,
+  // since that one can change from day to day).
+  function remembered(store, key, value) {
+    try {
+      if (value) { store.setItem(key, value); }
+      return store.getItem(key);
+    } catch (e) { return null; } // storage refused (private mode): the warning simply stays
+  }
+
   if (CSX.storageHealth) {
     CSX.storageHealth().then(function (health) {
       var warn = el("[data-storage-warning]");
       var text = health.nearlyFull ? t.tStorageFull : (health.persisted ? "" : t.tNotPersisted);
-      warn.textContent = text;
-      warn.hidden = !text;
+      var store = health.nearlyFull ? window.sessionStorage : window.localStorage;
+      var key = "csx-dismissed-" + (health.nearlyFull ? "storage-full" : "not-persisted");
+      warn.querySelector("[data-storage-text]").textContent = text;
+      warn.hidden = !text || remembered(store, key) === "1";
+      warn.querySelector("[data-dismiss]").addEventListener("click", function () {
+        warn.hidden = true;
+        remembered(store, key, "1");
+      });
     });
   }
 

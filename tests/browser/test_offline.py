@@ -139,7 +139,8 @@ def test_an_inspection_made_with_no_signal_survives_a_reload_and_is_sent_once(
     phone.get_by_role("button", name="Nộp phiếu, kể cả khi chưa có mạng").click()
     expect(phone.locator("[data-submit-state]")).to_have_text("Sẽ nộp khi có mạng")
     expect(phone.locator("#c-A3 [data-status]")).to_contain_text("Đã lưu trên máy, chưa gửi")
-    expect(phone.locator("[data-waiting-count]")).to_have_text("36")  # 33 + 2 photos + submit
+    # Every criterion (B7 changed twice is one), the two photos; the submit has its own line.
+    expect(phone.locator("[data-waiting-count]")).to_have_text("32 tiêu chí, 2 ảnh")
     assert inspection.answers.count() == 0
 
     phone.reload()  # from the worker's cache: it tried the network and was refused
@@ -149,7 +150,7 @@ def test_an_inspection_made_with_no_signal_survives_a_reload_and_is_sent_once(
     expect(phone.locator("#c-A2 .thumbs img[src^='blob:']")).to_have_count(1)
     expect(phone.locator("#v-A3-4")).to_be_checked()
     expect(phone.locator("#n-B7")).to_have_value("Cơ quan không có khu vực này")
-    expect(phone.locator("[data-waiting-count]")).to_have_text("36")
+    expect(phone.locator("[data-waiting-count]")).to_have_text("32 tiêu chí, 2 ảnh")
     expect(phone.locator("[data-submit-state]")).to_have_text("Sẽ nộp khi có mạng")
     assert inspection.answers.count() == 0
 
@@ -222,13 +223,13 @@ def test_an_expired_session_asks_for_a_login_and_keeps_the_queue(
     login = phone.get_by_role("link", name="Đăng nhập lại để gửi")
     login.wait_for()
     assert inspection.answers.count() == 0
-    expect(phone.locator("[data-waiting-count]")).to_have_text("36")  # 33 + 3 photos
+    expect(phone.locator("[data-waiting-count]")).to_have_text("32 tiêu chí, 3 ảnh")
     login.click()
     log_in(phone, base, then=f"/phieu/{inspection.pk}/")
 
     # Sent after the login; the broken photo is refused, kept on the phone with the reason.
     phone.wait_for_selector("#c-A3 .thumbs li[data-state=failed] [data-discard]")
-    expect(phone.locator("[data-waiting-count]")).to_have_text("1")
+    expect(phone.locator("[data-waiting-count]")).to_have_text("1 ảnh")
     expect(phone.locator("#c-A3 [data-status]")).to_contain_text("Không lưu được")
     assert inspection.answers.count() == 32
     assert inspection.photos.filter(criterion__code__in=["A1", "A2"]).count() == 2
@@ -244,10 +245,10 @@ def test_an_expired_session_asks_for_a_login_and_keeps_the_queue(
     # server refuses it (409), the phone keeps it and says why.
     cut_network(phone, base)
     phone.locator("label[for='v-A3-2']").click()
-    expect(phone.locator("[data-waiting-count]")).to_have_text("1")
+    expect(phone.locator("[data-waiting-count]")).to_have_text("1 tiêu chí")
     round_close(round=open_round, by=cast.internal_affairs)
     restore_network(phone)
     expect(phone.locator("#c-A3 [data-status]")).to_contain_text("Đợt kiểm tra đã khóa")
-    expect(phone.locator("[data-waiting-count]")).to_have_text("1")
+    expect(phone.locator("[data-waiting-count]")).to_have_text("1 tiêu chí")
     assert phone.evaluate(f"{stored}.then(items => items[0].json.value)") == 2
     assert inspection.answers.get(criterion__code="A3").level == 4
