@@ -102,8 +102,9 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def photo_delete(request: HttpRequest, pk: Any, photo_id: Any) -> HttpResponse:
+    """GET asks first (the page without JavaScript; the checklist's script asks in a dialog)."""
     inspection = visible_inspection(request.user, pk)
     photo = (
         EvidencePhoto.objects.filter(inspection=inspection, pk=photo_id)
@@ -113,6 +114,11 @@ def photo_delete(request: HttpRequest, pk: Any, photo_id: Any) -> HttpResponse:
     if photo is None:
         raise Http404(_("Không tìm thấy ảnh."))
     code = photo.criterion.code if photo.criterion else ""
+    if request.method == "GET":
+        if not policies.may_edit_inspection(request.user, inspection):
+            return redirect("result", pk=inspection.pk)
+        context = {"inspection": inspection, "photo": photo, "code": code}
+        return render(request, "web/photo_delete.html", context)
     try:
         services.photo_remove(by=policies.acting(request.user), photo=photo)
     except DomainError as error:
