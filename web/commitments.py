@@ -66,7 +66,7 @@ def _record(request: HttpRequest, year: int) -> tuple[int, str]:
         return 400, _("Hãy chọn đơn vị và tệp bản cam kết đã ký.")
     dated = SignedOnForm(request.POST)
     if not dated.is_valid():
-        return 400, " ".join(dated.errors["signed_on"])
+        return 400, " ".join(str(e) for e in dated.errors["signed_on"])
     signed_on: datetime.date | None = dated.cleaned_data["signed_on"]
     try:
         services.commitment_record(
