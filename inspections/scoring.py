@@ -134,6 +134,8 @@ class InspectionScore:
     critical_failures: tuple[str, ...]
     classification: str | None
     enough_basis: bool
+    # The ★ failures when they lowered the class to the cap; empty when the cap changed nothing.
+    capped_by: tuple[str, ...] = ()
 
 
 def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> InspectionScore:
@@ -149,6 +151,13 @@ def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> I
     exact = _percentage(earned, possible)
     rounded = None if exact is None else round_half_up(exact)
     critical_failures = tuple(r.code for r in results if r.critical_failed)
+    classification, capped = classify_explained(
+        rules,
+        rounded_score=rounded,
+        section_scores=[s.exact for s in sections],
+        critical_failed=bool(critical_failures),
+        applicable_points=possible,
+    )
     return InspectionScore(
         earned=earned,
         possible=possible,
@@ -157,14 +166,9 @@ def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> I
         sections=sections,
         criteria=results,
         critical_failures=critical_failures,
-        classification=classify(
-            rules,
-            rounded_score=rounded,
-            section_scores=(s.exact for s in sections),
-            critical_failed=bool(critical_failures),
-            applicable_points=possible,
-        ),
+        classification=classification,
         enough_basis=_enough_basis(rules, possible),
+        capped_by=critical_failures if capped else (),
     )
 
 
@@ -222,18 +226,39 @@ def classify(
     applicable_points: Decimal,
 ) -> str | None:
     """Class code for a rounded score (rule 4); None when there is not enough basis."""
+    return classify_explained(
+        rules,
+        rounded_score=rounded_score,
+        section_scores=section_scores,
+        critical_failed=critical_failed,
+        applicable_points=applicable_points,
+    )[0]
+
+
+def classify_explained(
+    rules: ModelRules,
+    *,
+    rounded_score: Decimal | None,
+    section_scores: Iterable[Fraction | None],
+    critical_failed: bool,
+    applicable_points: Decimal,
+) -> tuple[str | None, bool]:
+    """The class, and whether a ★ failure lowered it to the cap (the score alone gave better)."""
     if rounded_score is None or not _enough_basis(rules, applicable_points):
-        return None
+        return None, False
     codes = [c.code for c in rules.classes]
     index = next((i for i, c in enumerate(rules.classes) if rounded_score >= c.minimum_score), None)
     if index is None:
-        return None  # a version without a 0 threshold leaves lower scores unclassified
+        return None, False  # a version without a 0 threshold leaves lower scores unclassified
     section_minimum = Fraction(rules.top_class_section_minimum)
     if index == 0 and any(s is not None and s < section_minimum for s in section_scores):
         index = 1
+    capped = False
     if critical_failed:
-        index = max(index, codes.index(rules.critical_cap))
-    return codes[index] if index < len(codes) else None
+        cap = codes.index(rules.critical_cap)
+        capped = index < cap
+        index = max(index, cap)
+    return (codes[index] if index < len(codes) else None), capped
 
 
 @dataclass(frozen=True)
@@ -245,6 +270,7 @@ class UnitScore:
     critical_failed: bool
     enough_basis: bool
     inspection_count: int  # inspections whose scores were averaged
+    capped_by: tuple[str, ...] = ()  # as InspectionScore.capped_by, over every inspection
 
 
 def unit_score(rules: ModelRules, inspections: Sequence[InspectionScore]) -> UnitScore:
@@ -261,23 +287,25 @@ def unit_score(rules: ModelRules, inspections: Sequence[InspectionScore]) -> Uni
             if s.section == section and s.exact is not None
         ]
         section_means[section] = _mean(values)
-    critical_failed = any(i.critical_failures for i in inspections)
+    failures = {code for i in inspections for code in i.critical_failures}
     rounded = None if exact is None else round_half_up(exact)
+    classification, capped = classify_explained(
+        rules,
+        rounded_score=rounded,
+        section_scores=section_means.values(),
+        critical_failed=bool(failures),
+        # the largest applicable total reaches the floor exactly when some inspection does
+        applicable_points=max((i.possible for i in inspections), default=Decimal(0)),
+    )
     return UnitScore(
         exact=exact,
         rounded=rounded,
         sections={s: None if m is None else round_half_up(m) for s, m in section_means.items()},
-        classification=classify(
-            rules,
-            rounded_score=rounded,
-            section_scores=section_means.values(),
-            critical_failed=critical_failed,
-            # the largest applicable total reaches the floor exactly when some inspection does
-            applicable_points=max((i.possible for i in inspections), default=Decimal(0)),
-        ),
-        critical_failed=critical_failed,
+        classification=classification,
+        critical_failed=bool(failures),
         enough_basis=any(i.enough_basis for i in inspections),
         inspection_count=len(scored),
+        capped_by=tuple(c.code for c in rules.criteria if c.code in failures) if capped else (),
     )
 
 

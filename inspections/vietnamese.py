@@ -84,3 +84,14 @@ def person_sort_key(full_name: str) -> str:
     """
     rest, given = split_full_name(full_name)
     return vietnamese_sort_key(given) + vietnamese_sort_key(rest)
+
+
+def search_key(text: str) -> str:
+    """`text` folded for search: lower case, tones and marks removed, đ → d, words single-spaced.
+
+    "Đông Hòa" and "dong hoa" fold alike; a stored key searched with a folded query finds the
+    same rows on SQLite and PostgreSQL, whose own case and accent handling differ.
+    """
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in letters).split())

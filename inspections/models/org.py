@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.vietnamese import vietnamese_sort_key
+from inspections.vietnamese import search_key, vietnamese_sort_key
 
 
 class Group(models.Model):
@@ -69,6 +69,8 @@ class OrgUnit(models.Model):
     # "/1/7/42/": the ids from the root down, so "own unit and its descendants" is one prefix query.
     path = models.CharField(max_length=500, editable=False, db_index=True, default="")
     sort_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    # The name folded for search ("dong hoa" finds "Đông Hòa"), like the sort key.
+    search_key = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:
         ordering = ["sort_key", "code"]
@@ -95,6 +97,7 @@ class OrgUnit(models.Model):
         # after that only `services.units` rewrites it, a whole subtree in one UPDATE, so a
         # stale copy of a unit saved here never undoes a move made meanwhile.
         self.sort_key = vietnamese_sort_key(self.name)
+        self.search_key = search_key(self.name)
         if self._state.adding:
             super().save(*args, **kwargs)
             parent_path = "/"
@@ -112,7 +115,7 @@ class OrgUnit(models.Model):
         if fields is None:
             fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
         elif "name" in fields:
-            fields = [*fields, "sort_key"]
+            fields = [*fields, "sort_key", "search_key"]
         super().save(*args, update_fields=[f for f in fields if f != "path"], **kwargs)
 
     @property

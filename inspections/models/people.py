@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from inspections.vietnamese import person_sort_key
+from inspections.vietnamese import person_sort_key, search_key
 
 
 class Profile(models.Model):
@@ -23,6 +23,7 @@ class Profile(models.Model):
     )
     full_name = models.CharField(_("Họ và tên"), max_length=150)
     sort_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    search_key = models.CharField(max_length=150, editable=False, default="")
     language = models.CharField(
         _("ngôn ngữ"), max_length=8, choices=settings.LANGUAGES, default="vi"
     )
@@ -45,8 +46,9 @@ class Profile(models.Model):
         # A derived column kept in step with its source, so lists of people sort by given name.
         self.full_name = " ".join(self.full_name.split())
         self.sort_key = person_sort_key(self.full_name)
+        self.search_key = search_key(self.full_name)
         if "update_fields" in kwargs and "full_name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key", "search_key"}
         super().save(*args, **kwargs)
 
 

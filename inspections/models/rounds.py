@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models.catalogue import ModelVersion
 from inspections.models.org import Group, OrgUnit
+from inspections.vietnamese import search_key
 
 
 class Round(models.Model):
@@ -36,6 +38,7 @@ class Round(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("ngày công bố"), null=True, blank=True)
+    search_key = models.CharField(max_length=200, editable=False, default="")
 
     class Meta:
         ordering = ["-ends_on", "-id"]
@@ -49,6 +52,13 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The name folded for search, kept in step with the name like a unit's.
+        self.search_key = search_key(self.name)
+        if "update_fields" in kwargs and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
 
 class Assignment(models.Model):
@@ -117,6 +127,9 @@ class UnitResult(models.Model):
     # Position of the class in the version's order (1 = best): ranking sorts on it in SQL.
     class_order = models.PositiveSmallIntegerField(null=True, blank=True)
     critical_failed = models.BooleanField(default=False)
+    # The ★ criteria that failed when they lowered the class to the cap ("giới hạn ở Đạt do A5
+    # không đạt"); empty when the score alone gives that class or worse.
+    capped_by = models.JSONField(default=list, blank=True)
     enough_basis = models.BooleanField(default=True)
     sections = models.JSONField(default=dict, blank=True)
     inspection_count = models.PositiveSmallIntegerField(default=0)

@@ -99,6 +99,7 @@ def unit_result_recompute(*, unit: OrgUnit, round: Round) -> UnitResult | None:
     result.classification = combined.classification or ""
     result.class_order = class_order.get(combined.classification or "")
     result.critical_failed = combined.critical_failed
+    result.capped_by = list(combined.capped_by)
     result.enough_basis = combined.enough_basis
     result.sections = {k: str(v) if v is not None else None for k, v in combined.sections.items()}
     result.inspection_count = len(approved)
