@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from inspections.selectors.rankings import cap_note, provisional_note, unranked_note
+
 SCORE_FORMAT = "0.00"
 RANK_FORMAT = "0"
 # Excel refuses these in a sheet title, and titles longer than 31 characters.
@@ -121,14 +123,21 @@ def movement_label(row: dict[str, Any]) -> str:
 
 
 def _note(row: dict[str, Any]) -> str:
+    """Why a row stands where it does: a ★ cap, no rank, a provisional result."""
     notes = []
+    capped = cap_note(
+        row.get("classification_name") or row.get("classification") or "",
+        list(row.get("capped_by") or []),
+    )
+    if capped:
+        notes.append(capped[:1].upper() + capped[1:])
     if row.get("rank") is None:
-        if row.get("score") is None:
-            notes.append(_("Chưa có kết quả được duyệt"))
-        else:
-            notes.append(_("Chưa đủ căn cứ xếp loại"))
+        reason = row.get("unranked_reason") or (
+            "no_result" if row.get("score") is None else "no_basis"
+        )
+        notes.append(unranked_note(reason))
     if row.get("provisional"):
-        notes.append(_("Tạm tính"))
+        notes.append(provisional_note(int(row.get("awaiting") or 0)))
     return "; ".join(notes)
 
 

@@ -60,6 +60,14 @@ class RankingRowSerializer(serializers.Serializer[Any]):
     provisional = serializers.BooleanField()
     previous_rank = serializers.IntegerField(allow_null=True)
     movement = serializers.IntegerField(allow_null=True, help_text=_("null: mới hoặc chưa xếp"))
+    capped_by = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Tiêu chí ★ không đạt đã giới hạn xếp loại"),
+    )
+    unranked_reason = serializers.CharField(
+        allow_blank=True, help_text=_("no_result, no_basis, unclassified; rỗng khi có hạng")
+    )
+    awaiting = serializers.IntegerField(help_text=_("Số phiếu chính thức chưa duyệt"))
 
 
 class GroupRankingSerializer(serializers.Serializer[Any]):

@@ -19,7 +19,7 @@ from inspections.selectors.checklist import (
     build_checklist,
     visible_inspection,
 )
-from inspections.selectors.commitments import commitment_list
+from inspections.selectors.commitments import CommitmentBoard, commitment_board, commitment_list
 from inspections.selectors.editions import (
     EditionDiff,
     edition_diff,
@@ -40,6 +40,7 @@ from inspections.selectors.people import people_list
 from inspections.selectors.rankings import (
     GroupRanking,
     RankingRow,
+    class_order_names,
     latest_snapshot,
     ranking_compute,
     ranking_for_round,
@@ -47,6 +48,7 @@ from inspections.selectors.rankings import (
 from inspections.selectors.rounds import (
     NOT_STARTED,
     BoardRow,
+    GroupEnds,
     RoundProgress,
     assignment_list,
     board_counts,
@@ -60,8 +62,10 @@ from inspections.selectors.rounds import (
 from inspections.selectors.tasks import Task, my_tasks, offline_inspection_ids, thumbnail_ids
 from inspections.selectors.units import (
     ChartPoint,
+    SelfComparison,
     history_chart,
     self_assessments,
+    self_comparison,
     unit_history,
     unit_inspections,
     unit_list,
@@ -73,13 +77,16 @@ __all__ = [
     "BoardRow",
     "ChartPoint",
     "Checklist",
+    "CommitmentBoard",
     "CriterionRow",
     "EditionDiff",
+    "GroupEnds",
     "GroupRanking",
     "RankingRow",
     "ReusedEvidence",
     "RoundProgress",
     "SectionBlock",
+    "SelfComparison",
     "Task",
     "action_list",
     "assignment_list",
@@ -87,6 +94,8 @@ __all__ = [
     "build_checklist",
     "class_distribution",
     "class_names",
+    "class_order_names",
+    "commitment_board",
     "commitment_list",
     "edition_diff",
     "edition_list",
@@ -114,6 +123,7 @@ __all__ = [
     "rounds_progress",
     "rules_for_version",
     "self_assessments",
+    "self_comparison",
     "thumbnail_ids",
     "top_and_bottom",
     "unit_history",

@@ -7,13 +7,14 @@ field, so both doors answer it with a 400 from the one error table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -31,6 +32,7 @@ from inspections.models import (
     Round,
 )
 from inspections.numbers import MAX_ID
+from inspections.vietnamese import search_key
 
 M = TypeVar("M", bound=Model)
 
@@ -54,22 +56,82 @@ def id_filter(field_name: str, label: StrOrPromise) -> NumberFilter:
     return NumberFilter(field_name=field_name, label=label, min_value=1, max_value=MAX_ID)
 
 
+# Words past this many are ignored: a search is a few words, never a paragraph of joins.
+_MAX_WORDS = 6
+
+
+def words_q(value: str, folded: Sequence[str], plain: Sequence[str] = ()) -> Q:
+    """Every word of `value` in one of the fields: `folded` ones hold `search_key` text, so
+    "dong hoa" finds "Đông Hòa" on any database; `plain` ones (codes, user names) as typed."""
+    found = Q()
+    for word in search_key(value).split()[:_MAX_WORDS]:
+        any_field = Q()
+        for name in folded:
+            any_field |= Q(**{f"{name}__contains": word})
+        for name in plain:
+            any_field |= Q(**{f"{name}__icontains": word})
+        found &= any_field
+    return found
+
+
+def search_filter(label: StrOrPromise) -> django_filters.CharFilter:
+    return django_filters.CharFilter(method="filter_words", label=label, max_length=100)
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """`sort=unit` or `sort=-unit`, one key; rows that tie keep a fixed order (by id).
+
+    `keys` are (param, model fields, label A→Z, label Z→A): a select can offer both ways."""
+
+    def __init__(self, keys: Sequence[tuple[str, Sequence[str], StrOrPromise, StrOrPromise]]):
+        self.keys = {param: list(fields) for param, fields, _up, _down in keys}
+        labels: dict[str, StrOrPromise] = {}
+        for param, _fields, up, down in keys:
+            labels.update({param: up, f"-{param}": down})
+        super().__init__(
+            fields=[(param, param) for param in self.keys],
+            field_labels=labels,
+            label=gettext_lazy("Sắp xếp"),
+        )
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if not value:
+            return qs
+        wanted = value[0]
+        descending = wanted.startswith("-")
+        fields = self.keys[wanted.lstrip("-")]
+        return qs.order_by(*[f"-{f}" if descending else f for f in fields], "pk")
+
+
 class UnitFilter(django_filters.FilterSet):
     group = id_filter("group_id", gettext_lazy("Khối thi đua"))
     parent = id_filter("parent_id", gettext_lazy("Đơn vị cấp trên"))
-    q = django_filters.CharFilter(
-        method="filter_words", label=gettext_lazy("Tên hoặc mã"), max_length=100
-    )
+    q = search_filter(gettext_lazy("Tên hoặc mã"))
 
     class Meta:
         model = OrgUnit
         fields: list[str] = []
 
     def filter_words(self, rows: QuerySet[OrgUnit], name: str, value: str) -> QuerySet[OrgUnit]:
-        return rows.filter(Q(name__icontains=value) | Q(code__icontains=value)) if value else rows
+        return rows.filter(words_q(value, ["search_key"], ["code"])) if value else rows
+
+
+_UNIT_SORT = (
+    "unit",
+    ["unit__sort_key"],
+    gettext_lazy("Đơn vị (A–Z)"),
+    gettext_lazy("Đơn vị (Z–A)"),
+)
+_INSPECTOR_SORT = (
+    "inspector",
+    ["inspector__profile__sort_key", "inspector__username"],
+    gettext_lazy("Cán bộ kiểm tra (A–Z)"),
+    gettext_lazy("Cán bộ kiểm tra (Z–A)"),
+)
 
 
 class InspectionFilter(django_filters.FilterSet):
+    q = search_filter(gettext_lazy("Đơn vị, cán bộ kiểm tra hoặc đợt"))
     round = id_filter("round_id", gettext_lazy("Đợt kiểm tra"))
     unit = id_filter("unit_id", gettext_lazy("Đơn vị"))
     group = id_filter("unit__group_id", gettext_lazy("Khối thi đua"))
@@ -80,30 +142,128 @@ class InspectionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=Inspection.Kind.choices, label=gettext_lazy("Loại phiếu")
     )
+    sort = SortFilter(
+        [
+            (
+                "submitted",
+                ["submitted_at"],
+                gettext_lazy("Nộp sớm nhất trước"),
+                gettext_lazy("Nộp gần nhất trước"),
+            ),
+            _UNIT_SORT,
+            (
+                "round",
+                ["round__ends_on", "round__search_key"],
+                gettext_lazy("Đợt cũ trước"),
+                gettext_lazy("Đợt mới trước"),
+            ),
+            _INSPECTOR_SORT,
+            ("score", ["score"], gettext_lazy("Điểm thấp trước"), gettext_lazy("Điểm cao trước")),
+        ]
+    )
 
     class Meta:
         model = Inspection
         fields: list[str] = []
 
+    def filter_words(
+        self, rows: QuerySet[Inspection], name: str, value: str
+    ) -> QuerySet[Inspection]:
+        if not value:
+            return rows
+        folded = ["unit__search_key", "inspector__profile__search_key", "round__search_key"]
+        return rows.filter(words_q(value, folded, ["unit__code", "inspector__username"]))
+
 
 class RoundFilter(django_filters.FilterSet):
+    q = search_filter(gettext_lazy("Tên đợt"))
     status = django_filters.ChoiceFilter(
         choices=Round.Status.choices, label=gettext_lazy("Trạng thái")
+    )
+    year = NumberFilter(
+        field_name="ends_on__year", label=gettext_lazy("Năm"), min_value=2000, max_value=2100
+    )
+    sort = SortFilter(
+        [
+            (
+                "ends",
+                ["ends_on"],
+                gettext_lazy("Kết thúc sớm trước"),
+                gettext_lazy("Kết thúc muộn trước"),
+            ),
+            ("name", ["search_key"], gettext_lazy("Tên đợt (A–Z)"), gettext_lazy("Tên đợt (Z–A)")),
+            (
+                "status",
+                ["status"],
+                gettext_lazy("Trạng thái (A–Z)"),
+                gettext_lazy("Trạng thái (Z–A)"),
+            ),
+        ]
     )
 
     class Meta:
         model = Round
         fields: list[str] = []
 
+    def filter_words(self, rows: QuerySet[Round], name: str, value: str) -> QuerySet[Round]:
+        return rows.filter(words_q(value, ["search_key"])) if value else rows
+
+
+NOT_STARTED = "not_started"
+
 
 class AssignmentFilter(django_filters.FilterSet):
+    """Over assignments annotated with `progress` (the official inspection's state, or
+    "not_started") and `due` (their own due date or the round's end): see selectors.rounds."""
+
+    q = search_filter(gettext_lazy("Đơn vị hoặc cán bộ kiểm tra"))
     round = id_filter("round_id", gettext_lazy("Đợt kiểm tra"))
     unit = id_filter("unit_id", gettext_lazy("Đơn vị"))
+    group = id_filter("unit__group_id", gettext_lazy("Khối thi đua"))
     inspector = id_filter("inspector_id", gettext_lazy("Cán bộ kiểm tra"))
+    state = django_filters.ChoiceFilter(
+        field_name="progress",
+        choices=[(NOT_STARTED, gettext_lazy("Chưa bắt đầu")), *Inspection.State.choices],
+        label=gettext_lazy("Trạng thái"),
+    )
+    late = django_filters.ChoiceFilter(
+        method="filter_late",
+        choices=[("1", gettext_lazy("Chỉ phân công quá hạn"))],
+        label=gettext_lazy("Quá hạn"),
+    )
+    sort = SortFilter(
+        [
+            _UNIT_SORT,
+            _INSPECTOR_SORT,
+            ("due", ["due"], gettext_lazy("Hạn sớm trước"), gettext_lazy("Hạn muộn trước")),
+            (
+                "state",
+                ["progress"],
+                gettext_lazy("Trạng thái (A–Z)"),
+                gettext_lazy("Trạng thái (Z–A)"),
+            ),
+        ]
+    )
 
     class Meta:
         model = Assignment
         fields: list[str] = []
+
+    def filter_words(
+        self, rows: QuerySet[Assignment], name: str, value: str
+    ) -> QuerySet[Assignment]:
+        if not value:
+            return rows
+        folded = ["unit__search_key", "inspector__profile__search_key"]
+        return rows.filter(words_q(value, folded, ["unit__code", "inspector__username"]))
+
+    def filter_late(
+        self, rows: QuerySet[Assignment], name: str, value: str
+    ) -> QuerySet[Assignment]:
+        if not value:
+            return rows
+        finished = [Inspection.State.SUBMITTED, Inspection.State.APPROVED]
+        return rows.filter(due__lt=timezone.localdate()).exclude(progress__in=finished)
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -119,6 +279,7 @@ class ActionFilter(django_filters.FilterSet):
 
 
 class CommitmentFilter(django_filters.FilterSet):
+    q = search_filter(gettext_lazy("Tên hoặc mã đơn vị"))
     unit = id_filter("unit_id", gettext_lazy("Đơn vị"))
     year = NumberFilter(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
 
@@ -126,13 +287,42 @@ class CommitmentFilter(django_filters.FilterSet):
         model = Commitment
         fields: list[str] = []
 
+    def filter_words(
+        self, rows: QuerySet[Commitment], name: str, value: str
+    ) -> QuerySet[Commitment]:
+        return rows.filter(words_q(value, ["unit__search_key"], ["unit__code"])) if value else rows
+
+
+class CommitmentBoardFilter(django_filters.FilterSet):
+    """The commitments page: the units of a year, each signed or not (`signed_on` annotated)."""
+
+    q = search_filter(gettext_lazy("Tên hoặc mã đơn vị"))
+    group = id_filter("group_id", gettext_lazy("Khối thi đua"))
+    signed = django_filters.ChoiceFilter(
+        method="filter_signed",
+        choices=[("1", gettext_lazy("Đã ký")), ("0", gettext_lazy("Chưa ký"))],
+        label=gettext_lazy("Bản cam kết"),
+    )
+    sort = SortFilter(
+        [
+            ("unit", ["sort_key"], gettext_lazy("Đơn vị (A–Z)"), gettext_lazy("Đơn vị (Z–A)")),
+            ("signed", ["signed_on"], gettext_lazy("Ký sớm trước"), gettext_lazy("Ký muộn trước")),
+        ]
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields: list[str] = []
+
+    def filter_words(self, rows: QuerySet[OrgUnit], name: str, value: str) -> QuerySet[OrgUnit]:
+        return rows.filter(words_q(value, ["search_key"], ["code"])) if value else rows
+
+    def filter_signed(self, rows: QuerySet[OrgUnit], name: str, value: str) -> QuerySet[OrgUnit]:
+        return rows.filter(signed=value == "1") if value else rows
+
 
 class PersonFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        method="filter_words",
-        label=gettext_lazy("Họ tên, tên đăng nhập hoặc email"),
-        max_length=100,
-    )
+    q = search_filter(gettext_lazy("Họ tên, tên đăng nhập, email hoặc đơn vị"))
     role = django_filters.ChoiceFilter(
         field_name="roles__kind", choices=RoleKind.choices, label=gettext_lazy("Vai trò")
     )
@@ -142,6 +332,28 @@ class PersonFilter(django_filters.FilterSet):
         choices=[("1", gettext_lazy("Đang hoạt động")), ("0", gettext_lazy("Đã khóa"))],
         label=gettext_lazy("Trạng thái"),
     )
+    sort = SortFilter(
+        [
+            (
+                "name",
+                ["profile__sort_key", "username"],
+                gettext_lazy("Họ và tên (A–Z)"),
+                gettext_lazy("Họ và tên (Z–A)"),
+            ),
+            (
+                "username",
+                ["username"],
+                gettext_lazy("Tên đăng nhập (A–Z)"),
+                gettext_lazy("Tên đăng nhập (Z–A)"),
+            ),
+            (
+                "joined",
+                ["date_joined"],
+                gettext_lazy("Thêm sớm nhất trước"),
+                gettext_lazy("Thêm gần nhất trước"),
+            ),
+        ]
+    )
 
     class Meta:
         model = get_user_model()
@@ -150,11 +362,8 @@ class PersonFilter(django_filters.FilterSet):
     def filter_words(self, rows: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if not value:
             return rows
-        return rows.filter(
-            Q(profile__full_name__icontains=value)
-            | Q(username__icontains=value)
-            | Q(email__icontains=value)
-        )
+        folded = ["profile__search_key", "roles__unit__search_key"]
+        return rows.filter(words_q(value, folded, ["username", "email"]))
 
     def filter_active(self, rows: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return rows.filter(is_active=value == "1") if value else rows

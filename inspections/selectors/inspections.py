@@ -20,8 +20,11 @@ def inspection_list(
 
 
 def review_queue(*, user: Viewer, query: Mapping[str, Any] | None = None) -> QuerySet[Inspection]:
-    """Official inspections waiting for review, the longest waiting first."""
-    rows = inspection_list(user=user, query=query).filter(
-        kind=Inspection.Kind.OFFICIAL, state=Inspection.State.SUBMITTED
+    """Official inspections waiting for review, the longest waiting first unless sorted."""
+    rows = (
+        inspections_for(user)
+        .filter(kind=Inspection.Kind.OFFICIAL, state=Inspection.State.SUBMITTED)
+        .select_related("unit", "inspector__profile", "round")
+        .order_by("submitted_at", "id")
     )
-    return rows.order_by("submitted_at", "id")
+    return filtered(InspectionFilter, query, rows)

@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections import scoring
 from inspections.models import (
@@ -20,6 +22,34 @@ from inspections.models import (
 )
 from inspections.models.catalogue import in_language
 from inspections.selectors.catalogue import rules_for_version
+
+
+def cap_note(class_name: str, codes: list[str]) -> str:
+    """ "giới hạn ở Đạt do A5 không đạt": why a ★ failure holds a unit at the cap."""
+    if not codes:
+        return ""
+    return _("giới hạn ở %(class)s do %(codes)s không đạt") % {
+        "class": class_name,
+        "codes": ", ".join(codes),
+    }
+
+
+def unranked_note(reason: str) -> str:
+    return {
+        "no_result": _("Chưa xếp hạng: chưa có phiếu kiểm tra được duyệt"),
+        "no_basis": _("Chưa xếp hạng: quá ít tiêu chí áp dụng để xếp loại"),
+        "unclassified": _("Chưa xếp hạng: điểm dưới mức của mọi xếp loại"),
+    }.get(reason, "")
+
+
+def provisional_note(awaiting: int) -> str:
+    if not awaiting:
+        return _("Tạm tính: còn phiếu kiểm tra chưa được duyệt")
+    return ngettext(
+        "Tạm tính: còn %(n)d phiếu kiểm tra chưa được duyệt",
+        "Tạm tính: còn %(n)d phiếu kiểm tra chưa được duyệt",
+        awaiting,
+    ) % {"n": awaiting}
 
 
 @dataclass
@@ -36,6 +66,25 @@ class RankingRow:
     movement: int | None  # previous rank minus this rank; None = "mới" (new) or unranked
     # "Họ và tên" of the inspectors whose approved inspections count, in Vietnamese order.
     inspectors: list[str] = field(default_factory=list)
+    # The ★ criteria that lowered the class to the cap, as the unit result stored them.
+    capped_by: list[str] = field(default_factory=list)
+    # Why a row has no rank: "no_result" (no approved inspection), "no_basis" (too little
+    # applies to classify) or "unclassified" (below every class); "" when ranked.
+    unranked_reason: str = ""
+    # Official inspections of the unit not yet approved: why a row is provisional.
+    awaiting: int = 0
+
+    @property
+    def cap_note(self) -> str:
+        return cap_note(self.classification_name or self.classification, self.capped_by)
+
+    @property
+    def unranked_note(self) -> str:
+        return unranked_note(self.unranked_reason) if self.rank is None else ""
+
+    @property
+    def provisional_note(self) -> str:
+        return provisional_note(self.awaiting) if self.provisional else ""
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -45,7 +94,10 @@ class RankingRow:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RankingRow:
         score = data.get("score")
-        return cls(**{**data, "score": Decimal(score) if score is not None else None})
+        row = cls(**{**data, "score": Decimal(score) if score is not None else None})
+        if row.rank is None and not row.unranked_reason:  # published before reasons were kept
+            row.unranked_reason = "no_result" if score is None else "no_basis"
+        return row
 
 
 @dataclass
@@ -132,6 +184,9 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
         "score",
         "classification",
         "provisional",
+        "capped_by",
+        "enough_basis",
+        "inspection_count",
     ):
         results[r["unit_id"]] = dict(r)
         units.setdefault(
@@ -146,6 +201,7 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
         )
     previous = _previous_ranks(round)
     inspectors = _inspectors(round)
+    awaiting = _awaiting(round)
     class_order = [rule.code for rule in rules.classes]
     for group_id, ranking in rankings.items():
         members = [u for u in units.values() if u["group_id"] == group_id]
@@ -179,9 +235,42 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
                     previous_rank=before,
                     movement=scoring.movement(ranked.rank, before),
                     inspectors=inspectors.get(ranked.unit_id, []),
+                    capped_by=list(result.get("capped_by") or []),
+                    unranked_reason="" if ranked.rank is not None else _unranked_reason(result),
+                    awaiting=awaiting.get(ranked.unit_id, 0),
                 )
             )
     return [r for r in rankings.values() if r.rows or group is not None]
+
+
+def _unranked_reason(result: dict[str, Any]) -> str:
+    if not result or not result.get("inspection_count") or result.get("score") is None:
+        return "no_result"
+    if not result.get("enough_basis"):
+        return "no_basis"
+    return "unclassified"
+
+
+def _awaiting(round: Round) -> dict[int, int]:
+    """unit → its official inspections of the round not approved yet (one query)."""
+    rows = (
+        Inspection.objects.filter(round=round, kind=Inspection.Kind.OFFICIAL)
+        .exclude(state=Inspection.State.APPROVED)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    return dict(rows)
+
+
+def class_order_names(round: Round) -> list[str]:
+    """The names of the round's classes, best first: the first key of the ranking order."""
+    return [
+        level.display_name
+        for level in ClassificationLevel.objects.filter(version_id=round.version_id).order_by(
+            "order"
+        )
+    ]
 
 
 def _inspectors(round: Round) -> dict[int, list[str]]:

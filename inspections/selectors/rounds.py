@@ -6,16 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inspections.models import Assignment, CorrectiveAction, Inspection, Round, UnitResult
 from inspections.models.catalogue import in_language
 from inspections.policies import Viewer, assignments_for
-from inspections.selectors.filters import AssignmentFilter, RoundFilter, filtered
-
-NOT_STARTED = "not_started"
+from inspections.selectors.filters import NOT_STARTED, AssignmentFilter, RoundFilter, filtered
 
 
 @dataclass
@@ -29,13 +27,30 @@ class BoardRow:
         return self.inspection.state if self.inspection else NOT_STARTED
 
 
-def progress_board(round: Round) -> list[BoardRow]:
-    """Every assignment of a round with its inspection's state; late ones marked (two queries)."""
-    assignments = list(
+def with_progress(rows: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Assignments with `progress` (their official inspection's state, or "not_started") and
+    `due` (their own due date, else the round's end): what AssignmentFilter filters and sorts."""
+    official = Inspection.objects.filter(
+        round_id=OuterRef("round_id"),
+        unit_id=OuterRef("unit_id"),
+        inspector_id=OuterRef("inspector_id"),
+        kind=Inspection.Kind.OFFICIAL,
+    )
+    return rows.annotate(
+        progress=Coalesce(Subquery(official.values("state")[:1]), Value(NOT_STARTED)),
+        due=Coalesce("due_on", "round__ends_on"),
+    )
+
+
+def progress_board(round: Round, query: Mapping[str, Any] | None = None) -> list[BoardRow]:
+    """A round's assignments with their inspection's state, late ones marked, filtered and
+    sorted by `query` (two queries)."""
+    rows = with_progress(
         Assignment.objects.filter(round=round)
         .select_related("round", "unit", "inspector__profile")
-        .order_by("unit__sort_key", "inspector__profile__sort_key", "inspector__username")
+        .order_by("unit__sort_key", "inspector__profile__sort_key", "inspector__username", "id")
     )
+    assignments = list(filtered(AssignmentFilter, query, rows))
     inspections = {
         (i.unit_id, i.inspector_id): i
         for i in Inspection.objects.filter(round=round, kind=Inspection.Kind.OFFICIAL)
@@ -115,11 +130,37 @@ def class_distribution(round: Round) -> list[tuple[str, str, int]]:
     ]
 
 
-def top_and_bottom(round: Round, size: int = 5) -> tuple[list[UnitResult], list[UnitResult]]:
-    scored = UnitResult.objects.filter(round=round, score__isnull=False).select_related("unit")
-    top = list(scored.order_by("class_order", "-score")[:size])
-    bottom = list(scored.order_by("-class_order", "score")[:size])
-    return top, bottom
+@dataclass
+class GroupEnds:
+    """A group's best and worst units in a round, each in ranking order (rule 7)."""
+
+    group_name: str
+    top: list[UnitResult]
+    bottom: list[UnitResult]
+
+
+def top_and_bottom(round: Round, size: int = 5) -> list[GroupEnds]:
+    """Per group, the `size` best units and the `size` last, never mixing groups (one query).
+
+    Units without a class come last, by score; the bottom list starts from the very last."""
+    scored = (
+        UnitResult.objects.filter(round=round, score__isnull=False)
+        .select_related("unit", "group")
+        .order_by("group__sort_key", "group_id")
+    )
+    groups: dict[int | None, GroupEnds] = {}
+    members: dict[int | None, list[UnitResult]] = {}
+    for result in scored:
+        name = result.group.name if result.group else ""
+        groups.setdefault(result.group_id, GroupEnds(name, [], []))
+        members.setdefault(result.group_id, []).append(result)
+    for group_id, results in members.items():
+        results.sort(key=lambda r: (r.class_order or 99, -(r.score or 0), r.unit.sort_key))
+        ends = groups[group_id]
+        ends.top = results[:size]
+        # The bottom is what remains past the top, the last unit first: no unit in both.
+        ends.bottom = list(reversed(results[size:]))[:size]
+    return list(groups.values())
 
 
 def round_list(*, query: Mapping[str, Any] | None = None) -> QuerySet[Round]:
@@ -131,7 +172,8 @@ def assignment_list(
     *, user: Viewer, query: Mapping[str, Any] | None = None
 ) -> QuerySet[Assignment]:
     rows = assignments_for(user).select_related("round", "unit", "inspector__profile")
-    return filtered(AssignmentFilter, query, rows.order_by("round_id", "unit__sort_key", "id"))
+    ordered = with_progress(rows.order_by("round_id", "unit__sort_key", "id"))
+    return filtered(AssignmentFilter, query, ordered)
 
 
 @dataclass
