@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
-from inspections.models import EvidencePhoto
+from inspections.models import RoleKind
 from inspections.photos import max_bytes
+from inspections.selectors.filters import CommitmentBoardFilter
+from web import lists
 from web.errors import form_refusal, message_of
 from web.fields import DayMonthYearField
 
@@ -30,7 +32,7 @@ def commitments(request: HttpRequest) -> HttpResponse:
     query = {"year": request.GET.get("nam") or str(timezone.localdate().year)}
     # The year is checked by the commitments' own filter, as in the API; a bad one is
     # refused there, and the middleware shows its 400 page.
-    of_year = selectors.commitment_list(user=request.user, query=query)
+    selectors.commitment_list(user=request.user, query=query)
     year = int(query["year"])
     status, error = 200, ""
     if request.method == "POST":
@@ -38,23 +40,27 @@ def commitments(request: HttpRequest) -> HttpResponse:
         if status == 302:
             messages.success(request, _("Đã ghi nhận bản cam kết."))
             return redirect(f"{request.path}?nam={year}")
-    units = list(policies.visible_units(request.user).filter(valid_to__isnull=True))
-    signed = {c.unit_id: c for c in of_year.filter(unit__in=units)}
-    scans = {
-        p.commitment_id: p
-        for p in EvidencePhoto.objects.filter(commitment_id__in=[c.pk for c in signed.values()])
-    }
-    rows = [(u, signed.get(u.pk), scans.get(getattr(signed.get(u.pk), "pk", None))) for u in units]
+    board = selectors.commitment_board(user=request.user, year=year, query=request.GET)
+    units = policies.visible_units(request.user).filter(valid_to__isnull=True)
     context = {
         "year": year,
-        "rows": rows,
-        "signed_count": len(signed),
-        "share": round(100 * len(signed) / len(units)) if units else 0,
+        "rows": board.rows,
+        "signed_count": board.signed,
+        "unit_count": board.units,
+        "share": board.share,
         "may_upload": [
-            u for u in units if policies.is_office_of(request.user, u) and u.pk not in signed
-        ],
+            u
+            for u in units.exclude(commitments__year=year)
+            if policies.is_office_of(request.user, u)
+        ]
+        if policies.units_where(request.user, RoleKind.OFFICE)
+        else [],
         "error": error,
         "date_form": SignedOnForm(request.POST or None, auto_id="c-%s"),
+        "filters": lists.filter_form(
+            CommitmentBoardFilter, request.GET, pickers={"group": lists.group_choices()}
+        ),
+        "filtered": lists.is_filtered(CommitmentBoardFilter, request.GET),
     }
     return render(request, "web/office/commitments.html", context, status=status)
 

@@ -20,6 +20,7 @@ from inspections.numbers import ascii_int
 from inspections.photos import max_bytes
 from inspections.policies import Viewer
 from inspections.selectors import build_checklist
+from inspections.selectors.rankings import cap_note
 from web.errors import form_refusal, message_of
 
 
@@ -55,6 +56,12 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
             score = (latest.sections or {}).get(section.code)
             sections.append((section, Decimal(score) if score is not None else None))
     is_office = policies.is_office_of(request.user, unit)
+    for result in history:  # "giới hạn ở Đạt do A5 không đạt", from the stored result
+        name = names.get((result.round.version_id, result.classification), "")
+        result.cap_note = cap_note(name, result.capped_by)  # type: ignore[attr-defined]
+    own = selectors.self_assessments(request.user, unit)
+    scored_rounds = {r.round_id for r in history}
+    compared = next((i.round for i in own if i.round_id in scored_rounds), None)
     return {
         "unit": unit,
         "latest": latest,
@@ -66,7 +73,9 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         "chart": selectors.history_chart(history),
         "checklists": checklists,
         "actions": list(selectors.open_actions(request.user, unit)),
-        "self_assessments": selectors.self_assessments(request.user, unit),
+        "self_assessments": own,
+        "scored_rounds": scored_rounds,
+        "comparison": selectors.self_comparison(request.user, unit, compared) if compared else None,
         "open_rounds": list(Round.objects.filter(status=Round.Status.OPEN)) if is_office else [],
         "is_office": is_office,
         "new_id": uuid.uuid4(),
@@ -77,6 +86,17 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = visible_unit(request.user, code)
     return render(request, "web/office/unit.html", _unit_context(request, unit))
+
+
+@login_required
+def self_compare(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A self-assessment beside the official result of a round, criterion by criterion."""
+    unit = visible_unit(request.user, code)
+    round_ = Round.objects.filter(pk=pk).select_related("version").first()
+    comparison = selectors.self_comparison(request.user, unit, round_) if round_ else None
+    if comparison is None:
+        raise Http404(_("Không có tự đánh giá và kết quả chính thức của đợt này để so sánh."))
+    return render(request, "web/office/compare.html", {"unit": unit, "comparison": comparison})
 
 
 @login_required

@@ -23,6 +23,7 @@ from inspections.models import OrgUnit, RoleKind, UserRole
 from inspections.numbers import ascii_int
 from inspections.selectors.filters import PersonFilter
 from inspections.services import accounts, people
+from web import lists
 from web.errors import message_of
 from web.rounds import add_domain_errors
 from web.two_factor import qr_data_uri
@@ -72,8 +73,15 @@ def people_page(request: HttpRequest) -> HttpResponse:
     # A bad filter is a DomainError: the middleware's 400 page shows it, escaped (a bare
     # HttpResponseBadRequest would send the posted value back as HTML).
     rows = list(selectors.people_list(query=request.GET))
-    filters = PersonFilter(request.GET or None, queryset=get_user_model().objects.none())
-    return render(request, "web/people/list.html", {"people": rows, "filters": filters.form})
+    filters = lists.filter_form(
+        PersonFilter, request.GET, pickers={"unit": lists.unit_choices(request.user)}
+    )
+    context = {
+        "people": rows,
+        "filters": filters,
+        "filtered": lists.is_filtered(PersonFilter, request.GET),
+    }
+    return render(request, "web/people/list.html", context)
 
 
 @login_required

@@ -16,6 +16,8 @@ from inspections.answers import form_text, posted, revised_field
 from inspections.errors import DomainError
 from inspections.models import Inspection
 from inspections.selectors import build_checklist, visible_inspection
+from inspections.selectors.filters import InspectionFilter
+from web import lists
 from web.errors import form_refusal, message_of
 from web.rounds import refuse_leader, require_reader
 
@@ -24,8 +26,23 @@ from web.rounds import refuse_leader, require_reader
 def queue(request: HttpRequest) -> HttpResponse:
     require_reader(request.user)
     # A bad filter is refused by the selector; the middleware shows its 400 page.
-    rows = selectors.review_queue(user=request.user, query=request.GET)
-    return render(request, "web/rounds/queue.html", {"inspections": rows})
+    rows = list(selectors.review_queue(user=request.user, query=request.GET))
+    filters = lists.filter_form(
+        InspectionFilter,
+        request.GET,
+        only=["q", "round", "group", "inspector", "sort"],
+        pickers={
+            "round": lists.round_choices(),
+            "group": lists.group_choices(),
+            "inspector": lists.inspector_choices(),
+        },
+    )
+    context = {
+        "inspections": rows,
+        "filters": filters,
+        "filtered": lists.is_filtered(InspectionFilter, request.GET),
+    }
+    return render(request, "web/rounds/queue.html", context)
 
 
 def _page(

@@ -25,6 +25,8 @@ from inspections.errors import DomainError
 from inspections.exports import ranking_csv, ranking_workbook
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
 from inspections.policies import Viewer
+from inspections.selectors.filters import AssignmentFilter, RoundFilter
+from web import lists
 from web.errors import form_refusal, message_of
 from web.fields import (
     DayMonthYearField,
@@ -114,9 +116,11 @@ def round_list(request: HttpRequest) -> HttpResponse:
                 return redirect("round", pk=made.pk)
         else:
             status = 400
-    rounds = selectors.round_list(query=request.GET)
+    rounds = list(selectors.round_list(query=request.GET))
     context = {
         "rounds": rounds,
+        "filters": lists.filter_form(RoundFilter, request.GET),
+        "filtered": lists.is_filtered(RoundFilter, request.GET),
         "form": form,
         "may_edit": policies.may_manage_movement(request.user),
     }
@@ -126,12 +130,26 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, round_: Round, *, assign_form: AssignForm | None = None, status: int = 200
 ) -> HttpResponse:
-    board = selectors.progress_board(round_)
+    # The counts are the whole round's; the table shows what the filters keep.
+    whole = selectors.progress_board(round_)
+    filtered = lists.is_filtered(AssignmentFilter, request.GET)
+    board = (
+        selectors.progress_board(round_, query=request.GET)
+        if filtered or request.GET.get("sort")
+        else whole
+    )
     context = {
         "round": round_,
         "board": board,
-        "counts": selectors.board_counts(board),
-        "late_count": sum(row.late for row in board),
+        "counts": selectors.board_counts(whole),
+        "late_count": sum(row.late for row in whole),
+        "filters": lists.filter_form(
+            AssignmentFilter,
+            request.GET,
+            only=["q", "state", "late", "group", "inspector", "sort"],
+            pickers={"group": lists.group_choices(), "inspector": lists.inspector_choices()},
+        ),
+        "filtered": filtered,
         "assign_form": assign_form or AssignForm(),
         "may_edit": policies.may_manage_movement(request.user),
         "snapshots": list(round_.snapshots.order_by("-number")),
@@ -244,6 +262,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         "round": round_,
         "groups": groups,
         "openable": _openable_units(request.user, groups),
+        "class_order": ", ".join(selectors.class_order_names(round_)),
         "printing": wanted == "print",
         "today": timezone.localdate(),
     }

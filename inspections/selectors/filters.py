@@ -192,12 +192,6 @@ class RoundFilter(django_filters.FilterSet):
                 gettext_lazy("Kết thúc muộn trước"),
             ),
             ("name", ["search_key"], gettext_lazy("Tên đợt (A–Z)"), gettext_lazy("Tên đợt (Z–A)")),
-            (
-                "status",
-                ["status"],
-                gettext_lazy("Trạng thái (A–Z)"),
-                gettext_lazy("Trạng thái (Z–A)"),
-            ),
         ]
     )
 
@@ -238,9 +232,9 @@ class AssignmentFilter(django_filters.FilterSet):
             ("due", ["due"], gettext_lazy("Hạn sớm trước"), gettext_lazy("Hạn muộn trước")),
             (
                 "state",
-                ["progress"],
-                gettext_lazy("Trạng thái (A–Z)"),
-                gettext_lazy("Trạng thái (Z–A)"),
+                ["progress_order"],
+                gettext_lazy("Chưa bắt đầu trước"),
+                gettext_lazy("Đã duyệt trước"),
             ),
         ]
     )

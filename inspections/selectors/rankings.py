@@ -36,9 +36,9 @@ def cap_note(class_name: str, codes: list[str]) -> str:
 
 def unranked_note(reason: str) -> str:
     return {
-        "no_result": _("Chưa xếp hạng: chưa có phiếu kiểm tra được duyệt"),
-        "no_basis": _("Chưa xếp hạng: quá ít tiêu chí áp dụng để xếp loại"),
-        "unclassified": _("Chưa xếp hạng: điểm dưới mức của mọi xếp loại"),
+        "no_result": _("Chưa có phiếu kiểm tra được duyệt"),
+        "no_basis": _("Quá ít tiêu chí áp dụng để xếp loại"),
+        "unclassified": _("Điểm dưới mức của mọi xếp loại"),
     }.get(reason, "")
 
 

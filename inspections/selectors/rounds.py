@@ -6,7 +6,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,10 +46,27 @@ def with_progress(rows: QuerySet[Assignment]) -> QuerySet[Assignment]:
         inspector_id=OuterRef("inspector_id"),
         kind=Inspection.Kind.OFFICIAL,
     )
-    return rows.annotate(
+    rows = rows.annotate(
         progress=Coalesce(Subquery(official.values("state")[:1]), Value(NOT_STARTED)),
         due=Coalesce("due_on", "round__ends_on"),
     )
+    # The board's states in the order work moves through them, for sorting.
+    return rows.annotate(
+        progress_order=Case(
+            *[When(progress=state, then=Value(i)) for i, state in enumerate(_STEPS)],
+            default=Value(len(_STEPS)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+_STEPS = (
+    NOT_STARTED,
+    Inspection.State.DRAFT,
+    Inspection.State.RETURNED,
+    Inspection.State.SUBMITTED,
+    Inspection.State.APPROVED,
+)
 
 
 def progress_board(round: Round, query: Mapping[str, Any] | None = None) -> list[BoardRow]:
@@ -142,7 +169,7 @@ class GroupEnds:
 def top_and_bottom(round: Round, size: int = 5) -> list[GroupEnds]:
     """Per group, the `size` best units and the `size` last, never mixing groups (one query).
 
-    Units without a class come last, by score; the bottom list starts from the very last."""
+    Units without a class come last, by score; both lists keep the ranking's order."""
     scored = (
         UnitResult.objects.filter(round=round, score__isnull=False)
         .select_related("unit", "group")
@@ -158,8 +185,8 @@ def top_and_bottom(round: Round, size: int = 5) -> list[GroupEnds]:
         results.sort(key=lambda r: (r.class_order or 99, -(r.score or 0), r.unit.sort_key))
         ends = groups[group_id]
         ends.top = results[:size]
-        # The bottom is what remains past the top, the last unit first: no unit in both.
-        ends.bottom = list(reversed(results[size:]))[:size]
+        # The last units past the top, in ranking order: no unit is in both lists.
+        ends.bottom = results[max(size, len(results) - size) :]
     return list(groups.values())
 
 

@@ -10,7 +10,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from inspections.answers import as_form_text
-from inspections.models import Answer, Criterion, Inspection, OrgUnit, Round, Section, UnitResult
+from inspections.models import (
+    Answer,
+    ClassificationLevel,
+    Criterion,
+    Inspection,
+    OrgUnit,
+    Round,
+    Section,
+    UnitResult,
+)
 from inspections.policies import Viewer, inspections_for
 from inspections.selectors.checklist import CriterionRow
 from inspections.selectors.filters import UnitFilter, filtered
@@ -93,6 +102,8 @@ class SelfComparison:
     official: list[Inspection]
     result: UnitResult | None
     sections: list[tuple[Section, list[ComparedRow]]]
+    own_class: str = ""
+    official_class: str = ""
 
     @property
     def differences(self) -> int:
@@ -148,4 +159,16 @@ def self_comparison(user: Viewer, unit: OrgUnit, round: Round) -> SelfComparison
         )
         blocks.setdefault(criterion.section_id, (criterion.section, []))[1].append(row)
     result = UnitResult.objects.filter(unit=unit, round=round).first()
-    return SelfComparison(round, own, official, result, list(blocks.values()))
+    names = {
+        level.code: level.display_name
+        for level in ClassificationLevel.objects.filter(version_id=round.version_id)
+    }
+    return SelfComparison(
+        round,
+        own,
+        official,
+        result,
+        list(blocks.values()),
+        own_class=names.get(own.classification, ""),
+        official_class=names.get(result.classification, "") if result else "",
+    )

@@ -58,7 +58,7 @@ def test_the_csv_renderer_gives_utf8_with_a_bom() -> None:
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Khối thi đua", "STT", "Hạng"]
     assert [row[2] for row in rows[1:6]] == ["1", "2", "2", "4", "Chưa xếp hạng"]
-    assert rows[3][-2] == "Tạm tính"
+    assert rows[3][-2] == "Tạm tính: còn phiếu kiểm tra chưa được duyệt"
     assert context["response"]["Content-Disposition"] == 'attachment; filename="xep-hang-7.csv"'
 
 

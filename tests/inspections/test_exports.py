@@ -129,7 +129,7 @@ def test_it_writes_ranks_ties_movement_and_unranked_units_last() -> None:
     assert [_values(ws, first + i) for i in range(5)] == [
         [1, 1, "SNV", "Sở Nội vụ", 95.5, "Xuất sắc", "↑2", None, None],
         [2, 2, "STC", "Sở Tài chính", 85, "Tốt", "↓1", None, None],
-        [3, 2, "SXD", "Sở Xây dựng", 85, "Tốt", "mới", "Tạm tính", None],
+        [3, 2, "SXD", "Sở Xây dựng", 85, "Tốt", "mới", "Tạm tính: còn phiếu kiểm tra chưa được duyệt", None],
         [4, 4, "SYT", "Sở Y tế", 70.25, "Khá", "—", None, None],
         [
             5,
@@ -139,7 +139,7 @@ def test_it_writes_ranks_ties_movement_and_unranked_units_last() -> None:
             None,
             None,
             None,
-            "Chưa có kết quả được duyệt",
+            "Chưa có phiếu kiểm tra được duyệt",
             None,
         ],
     ]
@@ -210,7 +210,7 @@ def test_it_writes_a_csv_excel_reads_as_utf8() -> None:
             "85.00",
             "Tốt",
             "mới",
-            "Tạm tính",
+            "Tạm tính: còn phiếu kiểm tra chưa được duyệt",
             "",
         ],
         ["Khối sở, ban, ngành", "4", "4", "SYT", "Sở Y tế", "70.25", "Khá", "—", "", ""],
@@ -223,7 +223,7 @@ def test_it_writes_a_csv_excel_reads_as_utf8() -> None:
             "",
             "",
             "",
-            "Chưa có kết quả được duyệt",
+            "Chưa có phiếu kiểm tra được duyệt",
             "",
         ],
         [LONG_GROUP, "1", "1", "PANLAC", "Phường An Lạc", "80.10", "Tốt", "—", "", ""],
