@@ -197,11 +197,13 @@ ROUTES: dict[str, Route] = {
         form=lambda w: {"note": "Đã dọn dẹp xong"},
         files=("photos",),
     ),
+    "unit-self-compare": Route(kwargs=lambda w: {"code": "PANLAC", "pk": w["round"]}),
     "unit-self-start": Route(
         kwargs=lambda w: {"code": "PANLAC"},
         form=lambda w: {"round": str(w["round"]), "id": str(uuid.uuid4())},
     ),
     "rounds": Route(
+        query=("q", "status", "year", "sort"),
         form=lambda w: {
             "name": "Quý II/2027",
             "version": str(w["version"]),
@@ -210,7 +212,10 @@ ROUTES: dict[str, Route] = {
             "open_now": "",
         }
     ),
-    "round": Route(kwargs=lambda w: {"pk": w["round"]}),
+    "round": Route(
+        kwargs=lambda w: {"pk": w["round"]},
+        query=("q", "state", "late", "group", "inspector", "sort"),
+    ),
     "round-assign": Route(
         kwargs=lambda w: {"pk": w["round"]},
         form=lambda w: {
@@ -276,7 +281,7 @@ ROUTES: dict[str, Route] = {
     ),
     "edition-delete": Route(kwargs=lambda w: {"pk": w["edition_draft"]}, form=lambda w: {}),
     "commitments": Route(
-        query=("nam",),
+        query=("nam", "q", "group", "signed", "sort"),
         fixed_query="nam=2027",
         form=lambda w: {"unit": "PANLAC", "signed_on": "2027-01-15"},
         files=("scan",),
@@ -286,7 +291,7 @@ ROUTES: dict[str, Route] = {
     "people-retire": Route(
         form=lambda w: {"unit": "THANLAC", "merged_into": "PANLAC", "valid_to": "2027-01-01"}
     ),
-    "people": Route(query=("q", "role", "unit", "active")),
+    "people": Route(query=("q", "role", "unit", "active", "sort")),
     "person-add": Route(
         form=lambda w: {
             "username": "nguoimoi",
@@ -325,7 +330,7 @@ ROUTES: dict[str, Route] = {
     "export-year": Route(form=lambda w: {"year": "2026"}),
     "export": Route(kwargs=lambda w: {"pk": uuid.UUID(int=1)}),
     "export-file": Route(kwargs=lambda w: {"pk": uuid.UUID(int=1)}),
-    "review-queue": Route(),
+    "review-queue": Route(query=("q", "round", "group", "inspector", "sort")),
     "review-inspection": Route(kwargs=lambda w: {"pk": w["submitted"]}),
     "review-approve": Route(kwargs=lambda w: {"pk": w["submitted"]}, form=lambda w: {}),
     "review-return": Route(
