@@ -28,6 +28,7 @@ from inspections.selectors.editions import (
     edition_preview,
 )
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
+from inspections.selectors.filters import NOT_STARTED
 from inspections.selectors.inspections import inspection_list, review_queue
 from inspections.selectors.notifications import (
     email_choices,
@@ -46,7 +47,6 @@ from inspections.selectors.rankings import (
     ranking_for_round,
 )
 from inspections.selectors.rounds import (
-    NOT_STARTED,
     BoardRow,
     GroupEnds,
     RoundProgress,

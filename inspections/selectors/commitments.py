@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from inspections.models import Commitment, EvidencePhoto, OrgUnit
 from inspections.policies import Viewer, commitments_for, visible_units
@@ -50,11 +50,10 @@ def commitment_board(
         .order_by("sort_key", "id")
     )
     total = units.count()
-    signed = units.filter(signed=True).count()
+    signed = units.filter(Q(signed=True)).count()
     shown = list(filtered(CommitmentBoardFilter, query, units))
     found = {
-        c.unit_id: c
-        for c in Commitment.objects.filter(year=year, unit__in=[u.pk for u in shown if u.signed])
+        c.unit_id: c for c in Commitment.objects.filter(year=year, unit__in=[u.pk for u in shown])
     }
     scans = {
         p.commitment_id: p

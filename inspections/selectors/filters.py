@@ -257,7 +257,8 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return rows
         finished = [Inspection.State.SUBMITTED, Inspection.State.APPROVED]
-        return rows.filter(due__lt=timezone.localdate()).exclude(progress__in=finished)
+        # Annotations of selectors.rounds.with_progress, hence Q (the stubs know only fields).
+        return rows.filter(Q(due__lt=timezone.localdate())).exclude(Q(progress__in=finished))
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -312,7 +313,7 @@ class CommitmentBoardFilter(django_filters.FilterSet):
         return rows.filter(words_q(value, ["search_key"], ["code"])) if value else rows
 
     def filter_signed(self, rows: QuerySet[OrgUnit], name: str, value: str) -> QuerySet[OrgUnit]:
-        return rows.filter(signed=value == "1") if value else rows
+        return rows.filter(Q(signed=value == "1")) if value else rows
 
 
 class PersonFilter(django_filters.FilterSet):

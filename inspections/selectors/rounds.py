@@ -72,19 +72,19 @@ _STEPS = (
 def progress_board(round: Round, query: Mapping[str, Any] | None = None) -> list[BoardRow]:
     """A round's assignments with their inspection's state, late ones marked, filtered and
     sorted by `query` (two queries)."""
-    rows = with_progress(
+    ordered = with_progress(
         Assignment.objects.filter(round=round)
         .select_related("round", "unit", "inspector__profile")
         .order_by("unit__sort_key", "inspector__profile__sort_key", "inspector__username", "id")
     )
-    assignments = list(filtered(AssignmentFilter, query, rows))
+    assignments = list(filtered(AssignmentFilter, query, ordered))
     inspections = {
         (i.unit_id, i.inspector_id): i
         for i in Inspection.objects.filter(round=round, kind=Inspection.Kind.OFFICIAL)
     }
     today = timezone.localdate()
     done = (Inspection.State.SUBMITTED, Inspection.State.APPROVED)
-    rows = []
+    rows: list[BoardRow] = []
     for assignment in assignments:
         inspection = inspections.get((assignment.unit_id, assignment.inspector_id))
         finished = inspection is not None and inspection.state in done

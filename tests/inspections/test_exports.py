@@ -129,7 +129,17 @@ def test_it_writes_ranks_ties_movement_and_unranked_units_last() -> None:
     assert [_values(ws, first + i) for i in range(5)] == [
         [1, 1, "SNV", "Sở Nội vụ", 95.5, "Xuất sắc", "↑2", None, None],
         [2, 2, "STC", "Sở Tài chính", 85, "Tốt", "↓1", None, None],
-        [3, 2, "SXD", "Sở Xây dựng", 85, "Tốt", "mới", "Tạm tính: còn phiếu kiểm tra chưa được duyệt", None],
+        [
+            3,
+            2,
+            "SXD",
+            "Sở Xây dựng",
+            85,
+            "Tốt",
+            "mới",
+            "Tạm tính: còn phiếu kiểm tra chưa được duyệt",
+            None,
+        ],
         [4, 4, "SYT", "Sở Y tế", 70.25, "Khá", "—", None, None],
         [
             5,

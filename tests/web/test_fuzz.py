@@ -210,7 +210,7 @@ ROUTES: dict[str, Route] = {
             "starts_on": "2027-04-01",
             "ends_on": "2027-06-30",
             "open_now": "",
-        }
+        },
     ),
     "round": Route(
         kwargs=lambda w: {"pk": w["round"]},
