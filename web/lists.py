@@ -40,8 +40,9 @@ def filter_form(
     for name, field in form.fields.items():
         field.widget.attrs.setdefault("id", f"{prefix}-{name}")
         if isinstance(field.widget, forms.Select) and not field.required:
+            blank = _("Thứ tự mặc định") if name == "sort" else _("Tất cả")
             field.widget.choices = [
-                ("", _("Tất cả")) if value in ("", None) else (value, label)
+                ("", blank) if value in ("", None) else (value, label)
                 for value, label in field.widget.choices
             ]
     return form
