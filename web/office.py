@@ -65,6 +65,7 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         "sections": sections,
         "chart": selectors.history_chart(history),
         "checklists": checklists,
+        "approved": selectors.approved_by_round(request.user, unit),
         "actions": list(selectors.open_actions(request.user, unit)),
         "self_assessments": selectors.self_assessments(request.user, unit),
         "open_rounds": list(Round.objects.filter(status=Round.Status.OPEN)) if is_office else [],

@@ -19,8 +19,17 @@ from inspections.selectors.checklist import (
     build_checklist,
     visible_inspection,
 )
+from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.commitments import commitment_list
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
+from inspections.selectors.history import (
+    RevisionDiff,
+    TimelineEntry,
+    approved_by_round,
+    approved_by_unit,
+    inspection_timeline,
+    revision_diff,
+)
 from inspections.selectors.inspections import inspection_list, review_queue
 from inspections.selectors.notifications import (
     email_choices,
@@ -68,12 +77,17 @@ __all__ = [
     "Checklist",
     "CriterionRow",
     "GroupRanking",
+    "PendingWork",
     "RankingRow",
     "ReusedEvidence",
+    "RevisionDiff",
     "RoundProgress",
     "SectionBlock",
     "Task",
+    "TimelineEntry",
     "action_list",
+    "approved_by_round",
+    "approved_by_unit",
     "assignment_list",
     "board_counts",
     "build_checklist",
@@ -83,6 +97,7 @@ __all__ = [
     "email_choices",
     "history_chart",
     "inspection_list",
+    "inspection_timeline",
     "internal_affairs_people",
     "latest_snapshot",
     "live_tokens",
@@ -98,7 +113,9 @@ __all__ = [
     "ranking_for_round",
     "reuse_warnings_for",
     "review_queue",
+    "revision_diff",
     "round_list",
+    "round_pending",
     "rounds_progress",
     "rules_for_version",
     "self_assessments",
