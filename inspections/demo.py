@@ -168,8 +168,14 @@ def _rounds(version: ModelVersion, units: dict[str, OrgUnit], users: dict[str, A
     plan = _assign(q3, ranked, users) | _assign(q4, ranked, users)
     for unit in ranked:
         _inspect(q3, unit, plan[(q3.pk, unit.pk)], rng, outcome="approve")
-    services.round_close(round=q3, by=noivu)
-    services.round_publish(round=q3, by=noivu)
+    services.round_close(round=q3, by=noivu, confirmed=True)
+    # Sở Nội vụ's own units wait for a reviewer from outside it: published without them.
+    services.round_publish(
+        round=q3,
+        by=noivu,
+        reason="Phiếu của các đơn vị thuộc Sở Nội vụ chờ người duyệt ngoài Sở.",
+        confirmed=True,
+    )
 
     q4_outcomes = ["approve"] * 11 + ["submit"] * 3 + ["return"] + ["draft"] * 2 + [None] * 3
     for unit, outcome in zip(ranked, q4_outcomes, strict=False):

@@ -85,6 +85,14 @@ def _round_opened(d: Mapping[str, Any]) -> tuple[str, str, str]:
     )
 
 
+def _round_closed_drafts(d: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (
+        _("Đợt kiểm tra “%(round)s” đã khóa") % {"round": d["round"]},
+        _("Phiếu đang chấm của bạn không còn sửa hay nộp được: %(units)s.") % {"units": _units(d)},
+        _("Nếu cần nộp bổ sung, hãy liên hệ Phòng Nội vụ."),
+    )
+
+
 def _round_ending(d: Mapping[str, Any]) -> tuple[str, str, str]:
     return (
         _("Còn 3 ngày: phiếu kiểm tra %(unit)s chưa nộp") % {"unit": d["unit"]},
@@ -254,6 +262,7 @@ KINDS: dict[str, tuple[Category, Writer]] = {
     "assigned": (Category.ASSIGNMENTS, _assigned),
     "round_opened": (Category.ASSIGNMENTS, _round_opened),
     "round_ending": (Category.ASSIGNMENTS, _round_ending),
+    "round_closed_drafts": (Category.ASSIGNMENTS, _round_closed_drafts),
     "inspection_returned": (Category.RETURNED, _returned),
     "inspection_approved": (Category.REVIEWS, _approved),
     "inspection_revised": (Category.REVIEWS, _revised),

@@ -188,6 +188,20 @@ def may_edit_inspection(user: Viewer, inspection: Inspection) -> bool:
     return inspection.is_editable and is_inspector_of(user, inspection)
 
 
+def round_takes_changes(inspection: Inspection) -> bool:
+    """A published round takes no change; a locked one only the fixes of returned inspections
+    (a draft there can no longer be finished)."""
+    status = inspection.round.status
+    if status == Round.Status.PUBLISHED:
+        return False
+    return status == Round.Status.OPEN or inspection.state != Inspection.State.DRAFT
+
+
+def may_read_history(user: Viewer, inspection: Inspection) -> bool:
+    """The timeline and the revisions of an inspection: Internal Affairs and its inspector."""
+    return is_internal_affairs(user) or is_inspector_of(user, inspection)
+
+
 def is_team_member(user: Viewer, inspection: Inspection) -> bool:
     """A member of the inspection's team other than the inspector in charge."""
     if user is None or not user.is_authenticated:

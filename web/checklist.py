@@ -38,6 +38,8 @@ def _render_checklist(
         "checklist": checklist,
         "inspection": inspection,
         "editable": policies.may_edit_inspection(request.user, inspection),
+        # Told before anyone types: the round no longer takes changes to this inspection.
+        "round_locked": not policies.round_takes_changes(inspection),
         "api": reverse("api:inspection", args=[inspection.pk]),
         "answer_messages": json.dumps(field_messages(), ensure_ascii=False),
     }
@@ -167,6 +169,7 @@ def result(request: HttpRequest, pk: Any) -> HttpResponse:
         "editable": policies.may_edit_inspection(request.user, inspection),
         "failures": [row for row in rows if row.critical_failed],
         "has_record": policies.has_record(inspection),
+        "may_read_history": policies.may_read_history(request.user, inspection),
         "earlier_revisions": range(1, inspection.revision),
     }
     return render(request, "web/result.html", context)

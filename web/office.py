@@ -72,6 +72,7 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         "sections": sections,
         "chart": selectors.history_chart(history),
         "checklists": checklists,
+        "approved": selectors.approved_by_round(request.user, unit),
         "actions": list(selectors.open_actions(request.user, unit)),
         "self_assessments": own,
         "scored_rounds": scored_rounds,

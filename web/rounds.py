@@ -163,9 +163,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_object_or_404(Round.objects.select_related("version"), pk=pk))
 
 
+# Locking and publishing ask for a confirmation first: web/closing.py.
 _TRANSITIONS = {
     "mo": (services.round_open, gettext_lazy("Đã mở đợt kiểm tra.")),
-    "khoa": (services.round_close, gettext_lazy("Đã khóa đợt kiểm tra.")),
 }
 
 
@@ -175,14 +175,7 @@ def round_transition(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     require_reader(request.user)
     round_ = get_object_or_404(Round, pk=pk)
     try:
-        if step == "cong-bo":
-            services.round_publish(
-                round=round_,
-                by=policies.acting(request.user),
-                reason=request.POST.get("reason", ""),
-            )
-            done = _("Đã công bố bảng xếp hạng.")
-        elif step in _TRANSITIONS:
+        if step in _TRANSITIONS:
             service, text = _TRANSITIONS[step]
             service(round=round_, by=policies.acting(request.user))
             done = str(text)
@@ -263,6 +256,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": groups,
         "openable": _openable_units(request.user, groups),
         "class_order": ", ".join(selectors.class_order_names(round_)),
+        "approved": selectors.approved_by_unit(request.user, round_),
         "printing": wanted == "print",
         "today": timezone.localdate(),
     }

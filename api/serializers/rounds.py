@@ -30,8 +30,43 @@ class RoundCreateSerializer(serializers.Serializer[Any]):
     open = serializers.BooleanField(default=False)
 
 
+class CloseSerializer(serializers.Serializer[Any]):
+    confirm = serializers.BooleanField(
+        default=False,
+        help_text=_("true: đã xem việc còn dở (GET …/pending/) và vẫn khóa đợt"),
+    )
+
+
 class PublishSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("bắt buộc khi công bố lại, hoặc khi còn phiếu chưa duyệt xong"),
+    )
+    confirm = serializers.BooleanField(
+        default=False,
+        help_text=_("true: đã xem việc còn dở (GET …/pending/) và vẫn công bố"),
+    )
+
+
+class PendingRowSerializer(serializers.Serializer[Any]):
+    state = serializers.CharField(help_text="submitted, returned, draft, not_started")
+    unit = UnitBriefSerializer(source="assignment.unit")
+    inspector = UserBriefSerializer(source="assignment.inspector")
+    inspection = serializers.UUIDField(source="inspection.pk", allow_null=True, default=None)
+    due_on = serializers.DateField(source="assignment.effective_due_on")
+    late = serializers.BooleanField()
+
+
+class PendingSerializer(serializers.Serializer[Any]):
+    round = serializers.IntegerField(source="round.pk")
+    early = serializers.BooleanField(help_text=_("hôm nay còn trước ngày kết thúc đợt"))
+    count = serializers.IntegerField()
+    unreviewed = serializers.IntegerField(help_text=_("phiếu đã nộp hoặc bị trả lại"))
+    counts = serializers.DictField(child=serializers.IntegerField(), source="counts_map")
+    rows = PendingRowSerializer(many=True, source="all_rows")
 
 
 class SnapshotSerializer(serializers.Serializer[Any]):

@@ -17,6 +17,8 @@ from api.renderers import RankingCSVRenderer, RankingXLSXRenderer
 from api.serializers.rounds import (
     AssignmentCreateSerializer,
     AssignmentSerializer,
+    CloseSerializer,
+    PendingSerializer,
     PublishedSerializer,
     PublishSerializer,
     RankingQuerySerializer,
@@ -88,8 +90,39 @@ class RoundOpenView(_RoundTransitionView):
     transition = staticmethod(services.round_open)
 
 
-class RoundCloseView(_RoundTransitionView):
-    transition = staticmethod(services.round_close)
+class RoundCloseView(ApiView):
+    """Lock the round. With work still open or before the end date, `confirm` must be true
+    (400 `confirmation_required` listing what is open under errors.confirm)."""
+
+    queryset = Round.objects.all()
+    serializer_class = RoundSerializer
+
+    @extend_schema(
+        request=CloseSerializer, responses={200: RoundSerializer, **errors(400, 401, 403, 404, 409)}
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        round_ = get_visible(Round.objects.all(), pk)
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        closed = services.round_close(
+            round=round_, by=policies.acting(request.user), confirmed=body.validated_data["confirm"]
+        )
+        return Response(RoundSerializer(closed).data)
+
+
+class RoundPendingView(ApiView):
+    """What is still open in the round, per inspector and unit: shown before closing or
+    publishing it (Internal Affairs and leaders)."""
+
+    queryset = Round.objects.all()
+    serializer_class = PendingSerializer
+
+    @extend_schema(responses={200: PendingSerializer, **errors(401, 403, 404)})
+    def get(self, request: Request, pk: str) -> Response:
+        round_ = get_visible(Round.objects.all(), pk)
+        if not policies.may_read_rounds(request.user):
+            raise PermissionDenied(_("Chỉ Phòng Nội vụ và lãnh đạo được xem trang này."))
+        return Response(PendingSerializer(selectors.round_pending(round_)).data)
 
 
 class RoundPublishView(ApiView):
@@ -105,7 +138,10 @@ class RoundPublishView(ApiView):
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         snapshot = services.round_publish(
-            round=round_, by=policies.acting(request.user), reason=body.validated_data["reason"]
+            round=round_,
+            by=policies.acting(request.user),
+            reason=body.validated_data["reason"],
+            confirmed=body.validated_data["confirm"],
         )
         round_.refresh_from_db()
         data = {"round": round_, "snapshot": snapshot}

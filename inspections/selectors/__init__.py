@@ -19,6 +19,7 @@ from inspections.selectors.checklist import (
     build_checklist,
     visible_inspection,
 )
+from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.commitments import CommitmentBoard, commitment_board, commitment_list
 from inspections.selectors.editions import (
     EditionDiff,
@@ -29,6 +30,14 @@ from inspections.selectors.editions import (
 )
 from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
 from inspections.selectors.filters import NOT_STARTED
+from inspections.selectors.history import (
+    RevisionDiff,
+    TimelineEntry,
+    approved_by_round,
+    approved_by_unit,
+    inspection_timeline,
+    revision_diff,
+)
 from inspections.selectors.inspections import inspection_list, review_queue
 from inspections.selectors.notifications import (
     email_choices,
@@ -82,13 +91,18 @@ __all__ = [
     "EditionDiff",
     "GroupEnds",
     "GroupRanking",
+    "PendingWork",
     "RankingRow",
     "ReusedEvidence",
+    "RevisionDiff",
     "RoundProgress",
     "SectionBlock",
     "SelfComparison",
     "Task",
+    "TimelineEntry",
     "action_list",
+    "approved_by_round",
+    "approved_by_unit",
     "assignment_list",
     "board_counts",
     "build_checklist",
@@ -104,6 +118,7 @@ __all__ = [
     "email_choices",
     "history_chart",
     "inspection_list",
+    "inspection_timeline",
     "internal_affairs_people",
     "latest_snapshot",
     "live_tokens",
@@ -119,7 +134,9 @@ __all__ = [
     "ranking_for_round",
     "reuse_warnings_for",
     "review_queue",
+    "revision_diff",
     "round_list",
+    "round_pending",
     "rounds_progress",
     "rules_for_version",
     "self_assessments",

@@ -159,10 +159,7 @@ def lock_editable(inspection: Inspection, by: Actor, *, team: bool = False) -> I
             _("Phiếu đang ở trạng thái “%(state)s”: không sửa được.")
             % {"state": locked.get_state_display()}
         )
-    round_status = locked.round.status
-    if round_status == Round.Status.PUBLISHED or (
-        round_status != Round.Status.OPEN and locked.state == Inspection.State.DRAFT
-    ):
+    if not policies.round_takes_changes(locked):
         raise _wrong_state(_("Đợt kiểm tra đã khóa: không sửa được phiếu."))
     return locked
 

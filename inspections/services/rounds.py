@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,8 +25,10 @@ from inspections.models import (
     UnitResult,
 )
 from inspections.policies import Actor, Viewer
+from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.notifications import office_people
 from inspections.selectors.rankings import GroupRanking, ranking_compute
+from inspections.selectors.rounds import NOT_STARTED
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
 from inspections.services.notifications import notify
@@ -69,7 +72,9 @@ def round_create(
     return round_
 
 
-def _transition(round_: Round, *, by: Actor, allowed: set[str], to: str, action: str) -> Round:
+def _transition(
+    round_: Round, *, by: Actor, allowed: set[str], to: str, action: str, **data: Any
+) -> Round:
     require_internal_affairs(by)
     locked = Round.objects.select_for_update().get(pk=round_.pk)
     if locked.status not in allowed:
@@ -81,7 +86,7 @@ def _transition(round_: Round, *, by: Actor, allowed: set[str], to: str, action:
     previous = locked.status
     locked.status = to
     locked.save(update_fields=["status"])
-    record_event(actor=by, action=action, target=locked, **{"from": previous, "to": to})
+    record_event(actor=by, action=action, target=locked, **{"from": previous, "to": to}, **data)
     return locked
 
 
@@ -105,16 +110,79 @@ def round_open(*, round: Round, by: Actor) -> Round:
     return opened
 
 
+def _pending_text(pending: PendingWork) -> str:
+    counts = pending.counts()
+    parts = {
+        Inspection.State.SUBMITTED: _("%(n)d phiếu đã nộp chưa duyệt"),
+        Inspection.State.RETURNED: _("%(n)d phiếu bị trả lại"),
+        Inspection.State.DRAFT: _("%(n)d phiếu đang chấm"),
+        NOT_STARTED: _("%(n)d phân công chưa bắt đầu"),
+    }
+    found = [text % {"n": counts[state]} for state, text in parts.items() if counts[state]]
+    return _("Còn việc chưa xong: %(list)s.") % {"list": "; ".join(found)}
+
+
+def _confirmation_problems(pending: PendingWork, *, closing: bool) -> list[str]:
+    """What Internal Affairs must have seen and accepted before the round moves on."""
+    found = [_pending_text(pending)] if pending.count else []
+    if closing and pending.early:
+        found.append(
+            _("Đợt chưa đến ngày kết thúc (%(date)s).")
+            % {"date": pending.round.ends_on.strftime("%d/%m/%Y")}
+        )
+    return found
+
+
 @transaction.atomic
-def round_close(*, round: Round, by: Actor) -> Round:
-    return _transition(
-        round, by=by, allowed={Round.Status.OPEN}, to=Round.Status.CLOSED, action="round_closed"
+def round_close(*, round: Round, by: Actor, confirmed: bool = False) -> Round:
+    """Lock a round. Work still open, or an end date not reached, needs `confirmed`: the
+    doors show the pending list first (selectors.round_pending)."""
+    require_internal_affairs(by)
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    pending = round_pending(locked)
+    problems = _confirmation_problems(pending, closing=True)
+    if locked.status == Round.Status.OPEN and problems and not confirmed:
+        raise DomainError(
+            _("Hãy xem các việc còn dở và xác nhận trước khi khóa đợt."),
+            fields={"confirm": problems},
+            code="confirmation_required",
+        )
+    closed = _transition(
+        locked,
+        by=by,
+        allowed={Round.Status.OPEN},
+        to=Round.Status.CLOSED,
+        action="round_closed",
+        pending=pending.counts(),
+        early=pending.early,
     )
+    _tell_drafts_closed(closed, pending)
+    return closed
+
+
+def _tell_drafts_closed(round_: Round, pending: PendingWork) -> None:
+    """Each inspector with a draft in the round: it can no longer be changed."""
+    for rows in pending.drafts_by_inspector().values():
+        inspector = rows[0].assignment.inspector
+        only = rows[0].inspection if len(rows) == 1 else None
+        notify(
+            recipients=[inspector],
+            kind="round_closed_drafts",
+            key=f"round_closed_drafts:{round_.pk}:{inspector.pk}",
+            data={
+                "round": round_.name,
+                "units": [row.assignment.unit.name for row in rows],
+                "page": notices.page("result", only.pk) if only else notices.page("home"),
+            },
+        )
 
 
 @transaction.atomic
-def round_publish(*, round: Round, by: Actor, reason: str = "") -> RankingSnapshot:
-    """Freeze the ranking of a closed round; republishing needs a reason and keeps the old one."""
+def round_publish(
+    *, round: Round, by: Actor, reason: str = "", confirmed: bool = False
+) -> RankingSnapshot:
+    """Freeze the ranking of a closed round; republishing needs a reason and keeps the old one.
+    Work still open needs `confirmed`, and inspections not yet reviewed a reason as well."""
     require_internal_affairs(by)
     locked = Round.objects.select_for_update().get(pk=round.pk)
     republish = locked.status == Round.Status.PUBLISHED
@@ -125,6 +193,21 @@ def round_publish(*, round: Round, by: Actor, reason: str = "") -> RankingSnapsh
     if republish and not reason.strip():
         raise DomainError(
             _("Công bố lại cần nêu lý do."), fields={"reason": [_("Hãy nêu lý do công bố lại.")]}
+        )
+    pending = round_pending(locked)
+    problems: dict[str, list[str]] = {}
+    if pending.count and not confirmed:
+        problems["confirm"] = _confirmation_problems(pending, closing=False)
+    if pending.unreviewed and not reason.strip():
+        problems["reason"] = [
+            _("Còn %(n)d phiếu chưa duyệt xong: hãy nêu lý do công bố khi chưa duyệt hết.")
+            % {"n": pending.unreviewed}
+        ]
+    if problems:
+        raise DomainError(
+            _("Hãy xem các việc còn dở và xác nhận trước khi công bố."),
+            fields=problems,
+            code="confirmation_required",
         )
     groups = ranking_compute(round=locked)
     now = timezone.now()
@@ -147,7 +230,12 @@ def round_publish(*, round: Round, by: Actor, reason: str = "") -> RankingSnapsh
     locked.published_at = now
     locked.save(update_fields=["status", "published_at"])
     record_event(
-        actor=by, action="round_published", target=locked, snapshot=snapshot.number, reason=reason
+        actor=by,
+        action="round_published",
+        target=locked,
+        snapshot=snapshot.number,
+        reason=reason,
+        pending=pending.counts(),
     )
     _tell_ranking(locked, snapshot, groups, {r.unit_id for r in results})
     return snapshot

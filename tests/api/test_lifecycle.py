@@ -129,8 +129,11 @@ def test_an_inspection_goes_from_token_to_published_ranking_over_http(
     assert body(verified)["status"] == "verified"
 
     round_url = f"/api/v1/rounds/{open_round.pk}/"
-    assert body(noivu.post(f"{round_url}close/"))["status"] == "closed"
-    published = noivu.post(f"{round_url}publish/", {}, format="json")
+    refused = noivu.post(f"{round_url}close/", {}, format="json")  # before its end date
+    assert body(refused)["code"] == "confirmation_required"
+    closed = noivu.post(f"{round_url}close/", {"confirm": True}, format="json")
+    assert body(closed)["status"] == "closed"
+    published = noivu.post(f"{round_url}publish/", {"confirm": True}, format="json")
     assert published.status_code == 200, published.content
     assert body(published)["snapshot"]["number"] == 1
 

@@ -86,6 +86,7 @@ CASES = [
         "post",
         "/api/v1/rounds/{round}/close/",
         "insp=403 other=403 ward=403 dept=403 ia=200 lead=403",
+        {"confirm": True},
     ),
     case(
         "publish an open round",
@@ -310,8 +311,10 @@ def test_an_office_sees_its_units_official_inspection_only_once_approved(
 def test_the_ranking_is_open_to_everyone_once_published(
     world: dict[str, Any], cast: Any, open_round: Any
 ) -> None:
-    services.round_close(round=open_round, by=cast.internal_affairs)
-    services.round_publish(round=open_round, by=cast.internal_affairs)
+    services.round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
+    services.round_publish(
+        round=open_round, by=cast.internal_affairs, reason="Một phiếu chưa duyệt.", confirmed=True
+    )
     for role in ("insp", "ward", "dept"):
         client = client_for(getattr(cast, ROLES[role]))
         assert client.get(f"/api/v1/rounds/{world['round']}/ranking/").status_code == 200

@@ -126,8 +126,15 @@ def test_internal_affairs_runs_a_round_from_creation_to_the_ranking_file(
     assert (school.state, school.returned_criteria) == (Inspection.State.RETURNED, ["A1"])
 
     page.goto(f"{base}/dot/{round_.pk}/")
+    page.get_by_role("link", name="Khóa đợt").click()
+    assert "Trường Tiểu học An Lạc" in page.locator("#p-returned + table").inner_text()
+    page.locator("label[for='confirm']").click()
     page.get_by_role("button", name="Khóa đợt").click()
+    page.get_by_role("link", name="Công bố bảng xếp hạng").click()
+    page.get_by_label("Lý do công bố khi chưa duyệt hết").fill("Trường An Lạc còn sửa ảnh A1")
+    page.locator("label[for='confirm']").click()
     page.get_by_role("button", name="Công bố bảng xếp hạng").click()
+    assert round_.snapshots.get().reason == "Trường An Lạc còn sửa ảnh A1"
     page.get_by_role("link", name="Bảng xếp hạng").click()
     both_sizes(page, "ranking")
     with page.expect_download() as caught:

@@ -246,7 +246,7 @@ def test_an_expired_session_asks_for_a_login_and_keeps_the_queue(
     cut_network(phone, base)
     phone.locator("label[for='v-A3-2']").click()
     expect(phone.locator("[data-waiting-count]")).to_have_text("1 tiêu chí")
-    round_close(round=open_round, by=cast.internal_affairs)
+    round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
     restore_network(phone)
     expect(phone.locator("#c-A3 [data-status]")).to_contain_text("Đợt kiểm tra đã khóa")
     expect(phone.locator("[data-waiting-count]")).to_have_text("1 tiêu chí")

@@ -159,7 +159,7 @@ def test_with_a_certificate_configured_the_record_carries_a_valid_pades_signatur
 
 
 def test_the_round_report_of_a_published_round(approved, open_round, cast):
-    round_close(round=open_round, by=cast.internal_affairs)
+    round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
     round_publish(round=open_round, by=cast.internal_affairs)
     response = api(cast.inspector).get(f"/api/v1/rounds/{open_round.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

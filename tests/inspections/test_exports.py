@@ -409,7 +409,7 @@ def test_every_export_of_imported_hostile_names_is_inert(
         assert {name: r.status_code for name, r in files.items()} == dict.fromkeys(files, 200)
         return {name: (name.split()[1].strip(","), r.content) for name, r in files.items()}
 
-    services.round_close(round=open_round, by=cast.internal_affairs)
+    services.round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
     live = exports(cast.internal_affairs)  # Internal Affairs, before publication
     services.round_publish(round=open_round, by=cast.internal_affairs)
     published = exports(cast.ward_office)  # any role, from the published snapshot

@@ -165,7 +165,7 @@ def test_an_inspector_may_not_inspect_their_own_unit_even_with_an_assignment(ope
 
 def test_no_inspection_starts_in_a_round_that_is_not_open(open_round, version, org, cast):
     assign(open_round, org.tai_chinh, cast.inspector, by=cast.internal_affairs)
-    round_close(round=open_round, by=cast.internal_affairs)
+    round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
     refusal(
         Problem.WRONG_STATE,
         inspection_create,
@@ -297,7 +297,7 @@ def test_a_submitted_inspection_cannot_be_edited(open_round, org, cast):
 
 
 def test_a_draft_cannot_be_edited_once_its_round_is_closed(draft, cast):
-    round_close(round=draft.round, by=cast.internal_affairs)
+    round_close(round=draft.round, by=cast.internal_affairs, confirmed=True)
     refusal(
         Problem.WRONG_STATE,
         answer_set,

@@ -42,7 +42,7 @@ def test_a_round_goes_from_draft_to_open_to_closed(draft_round, cast):
     round_open(round=draft_round, by=cast.internal_affairs)
     draft_round.refresh_from_db()
     assert draft_round.status == Round.Status.OPEN
-    round_close(round=draft_round, by=cast.internal_affairs)
+    round_close(round=draft_round, by=cast.internal_affairs, confirmed=True)
     draft_round.refresh_from_db()
     assert draft_round.status == Round.Status.CLOSED
     events = Event.objects.filter(object_type="round", object_id=str(draft_round.pk))
@@ -58,10 +58,12 @@ def test_a_round_goes_from_draft_to_open_to_closed(draft_round, cast):
 
 def test_a_round_moves_only_forward(draft_round, open_round, cast):
     ia = cast.internal_affairs
-    refusal(Problem.WRONG_STATE, round_close, round=draft_round, by=ia)  # not open yet
+    refusal(
+        Problem.WRONG_STATE, round_close, round=draft_round, by=ia, confirmed=True
+    )  # not open yet
     refusal(Problem.WRONG_STATE, round_open, round=open_round, by=ia)  # open already
-    round_close(round=open_round, by=ia)
-    refusal(Problem.WRONG_STATE, round_close, round=open_round, by=ia)
+    round_close(round=open_round, by=ia, confirmed=True)
+    refusal(Problem.WRONG_STATE, round_close, round=open_round, by=ia, confirmed=True)
     refusal(Problem.WRONG_STATE, round_open, round=open_round, by=ia)
     open_round.refresh_from_db()
     assert open_round.status == Round.Status.CLOSED
@@ -77,7 +79,7 @@ def test_an_open_round_cannot_be_published(open_round, cast):
 
 def test_republishing_needs_a_reason_and_keeps_the_first_snapshot(open_round, org, cast):
     ia = cast.internal_affairs
-    round_close(round=open_round, by=ia)
+    round_close(round=open_round, by=ia, confirmed=True)
     first = round_publish(round=open_round, by=ia)
     open_round.refresh_from_db()
     assert open_round.status == Round.Status.PUBLISHED and open_round.published_at is not None
@@ -107,7 +109,7 @@ def test_only_internal_affairs_creates_opens_closes_publishes_and_assigns(
         ends_on=datetime.date(2026, 9, 30),
         open_now=True,
     )
-    round_close(round=closed, by=cast.internal_affairs)
+    round_close(round=closed, by=cast.internal_affairs, confirmed=True)
     for someone in (cast.leader, cast.inspector, cast.ward_office, cast.outsider):
         refusal(
             Problem.FORBIDDEN,
@@ -119,7 +121,7 @@ def test_only_internal_affairs_creates_opens_closes_publishes_and_assigns(
             ends_on=datetime.date(2027, 6, 30),
         )
         refusal(Problem.FORBIDDEN, round_open, round=draft_round, by=someone)
-        refusal(Problem.FORBIDDEN, round_close, round=open_round, by=someone)
+        refusal(Problem.FORBIDDEN, round_close, round=open_round, by=someone, confirmed=True)
         refusal(Problem.FORBIDDEN, round_publish, round=closed, by=someone)
         refusal(
             Problem.FORBIDDEN,
@@ -219,13 +221,13 @@ def test_the_published_ranking_shares_ranks_shows_movement_and_stays_frozen(
     )
     _approve(q3, org.ward, cast)  # 100
     _approve(q3, org.school, cast, A1=0)  # 97
-    round_close(round=q3, by=ia)
+    round_close(round=q3, by=ia, confirmed=True)
     round_publish(round=q3, by=ia)
 
     _approve(open_round, org.school, cast)  # 100
     _approve(open_round, binh_minh, cast)  # 100: a tie, and not ranked in Q3
     ward_q4 = _approve(open_round, org.ward, cast, A1=0)  # 97
-    round_close(round=open_round, by=ia)
+    round_close(round=open_round, by=ia, confirmed=True)
     round_publish(round=open_round, by=ia)
     open_round.refresh_from_db()  # published now: the selector reads the snapshot
 

@@ -148,7 +148,7 @@ def test_every_step_of_a_round_tells_the_people_it_concerns(
         reason="Sửa điểm A2.",
         answers={"A2": {"value": 3}},
     )
-    committed(services.round_close, round=draft, by=cast.internal_affairs)
+    committed(services.round_close, round=draft, by=cast.internal_affairs, confirmed=True)
     committed(services.round_publish, round=draft, by=cast.internal_affairs)
 
     assert _kinds_for(cast.inspector) == [

@@ -171,6 +171,7 @@ ROUTES: dict[str, Route] = {
     ),
     "review": Route(kwargs=lambda w: {"pk": w["draft"]}, form=lambda w: {}),
     "result": Route(kwargs=lambda w: {"pk": w["approved"]}),
+    "inspection-history": Route(kwargs=lambda w: {"pk": w["approved"]}, query=("from", "to")),
     "record-pdf": Route(kwargs=lambda w: {"pk": w["approved"]}, query=("revision",)),
     "record-verify": Route(kwargs=lambda w: {"token": "khong-co"}),
     "team": Route(kwargs=lambda w: {"pk": w["draft"]}),
@@ -225,8 +226,10 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "round-ranking": Route(kwargs=lambda w: {"pk": w["round"]}, query=("format",)),
-    "round-step": Route(
-        kwargs=lambda w: {"pk": w["round"], "step": "khoa"}, form=lambda w: {"reason": "Lý do"}
+    "round-step": Route(kwargs=lambda w: {"pk": w["round"], "step": "mo"}, form=lambda w: {}),
+    "round-close": Route(kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"confirm": "1"}),
+    "round-publish": Route(
+        kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"reason": "Lý do", "confirm": "1"}
     ),
     "dashboard": Route(),
     "editions": Route(),

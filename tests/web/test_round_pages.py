@@ -157,7 +157,7 @@ def test_the_ranking_page_and_its_xlsx_and_csv_come_from_the_same_ranking(
         value_for={"A1": 1},
     )
     noi_vu = client_for(cast.internal_affairs)
-    round_close(round=open_round, by=cast.internal_affairs)
+    round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
     assert noi_vu.post(reverse("round-step", args=[open_round.pk, "cong-bo"])).status_code == 302
     assert RankingSnapshot.objects.filter(round=open_round).count() == 1
     again = noi_vu.post(reverse("round-step", args=[open_round.pk, "cong-bo"]), {"reason": ""})
@@ -207,7 +207,7 @@ def test_an_office_user_sees_the_whole_ranking_but_links_only_to_units_it_may_op
     approved_inspection(
         open_round, org.tai_chinh, cast.inspector, internal_affairs=cast.internal_affairs
     )
-    round_close(round=open_round, by=cast.internal_affairs)
+    round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
     client_for(cast.internal_affairs).post(reverse("round-step", args=[open_round.pk, "cong-bo"]))
     url = reverse("round-ranking", args=[open_round.pk])
 
