@@ -5,10 +5,18 @@ Services write, selectors read; the web pages and the API call the same ones.
 
 from inspections.selectors.accounts import live_tokens
 from inspections.selectors.actions import (
+    FOLLOW_UP_CRITERION,
+    LIVE_ACTION_STATES,
     OPEN_ACTION_STATES,
+    ActionStory,
+    action_filter_choices,
     action_list,
+    action_stories,
+    action_story,
+    earlier_round_actions,
     open_actions,
     overdue_on,
+    unit_live_actions,
     units_with_overdue_actions,
 )
 from inspections.selectors.catalogue import class_names, rules_for_version
@@ -68,8 +76,11 @@ from inspections.selectors.units import (
 )
 
 __all__ = [
+    "FOLLOW_UP_CRITERION",
+    "LIVE_ACTION_STATES",
     "NOT_STARTED",
     "OPEN_ACTION_STATES",
+    "ActionStory",
     "BoardRow",
     "ChartPoint",
     "Checklist",
@@ -81,7 +92,10 @@ __all__ = [
     "RoundProgress",
     "SectionBlock",
     "Task",
+    "action_filter_choices",
     "action_list",
+    "action_stories",
+    "action_story",
     "assignment_list",
     "board_counts",
     "build_checklist",
@@ -92,6 +106,7 @@ __all__ = [
     "edition_list",
     "edition_outline",
     "edition_preview",
+    "earlier_round_actions",
     "email_choices",
     "history_chart",
     "inspection_list",
@@ -119,6 +134,7 @@ __all__ = [
     "unit_history",
     "unit_inspections",
     "unit_list",
+    "unit_live_actions",
     "units_with_overdue_actions",
     "unread_count",
     "visible_inspection",
