@@ -168,6 +168,10 @@ def _rounds(version: ModelVersion, units: dict[str, OrgUnit], users: dict[str, A
     plan = _assign(q3, ranked, users) | _assign(q4, ranked, users)
     for unit in ranked:
         _inspect(q3, unit, plan[(q3.pk, unit.pk)], rng, outcome="approve")
+    # Quý III was reviewed in its own quarter: its actions fell due long ago.
+    CorrectiveAction.objects.filter(inspection__round=q3).update(
+        due_on=q3.ends_on + datetime.timedelta(days=version.action_due_days)
+    )
     services.round_close(round=q3, by=noivu)
     services.round_publish(round=q3, by=noivu)
 
@@ -255,7 +259,8 @@ def _inspect(
     criteria = Criterion.objects.filter(version=round_.version).order_by("section__order", "order")
     for criterion in criteria:
         value, note = _answer(criterion, quality, rng)
-        flagged = value in (False, 0, 1) and rng.random() < 0.5
+        # A failed or poor answer, half the time (True == 1 in Python: a pass is never one).
+        flagged = value in (False, 0, 1) and rng.random() < 0.5 and value is not True
         services.answer_set(
             by=inspector,
             inspection=inspection,
