@@ -168,6 +168,10 @@ def _rounds(version: ModelVersion, units: dict[str, OrgUnit], users: dict[str, A
     plan = _assign(q3, ranked, users) | _assign(q4, ranked, users)
     for unit in ranked:
         _inspect(q3, unit, plan[(q3.pk, unit.pk)], rng, outcome="approve")
+    # Quý III was reviewed in its own quarter: its actions fell due long ago.
+    CorrectiveAction.objects.filter(inspection__round=q3).update(
+        due_on=q3.ends_on + datetime.timedelta(days=version.action_due_days)
+    )
     services.round_close(round=q3, by=noivu, confirmed=True)
     # Sở Nội vụ's own units wait for a reviewer from outside it: published without them.
     services.round_publish(
@@ -184,13 +188,33 @@ def _rounds(version: ModelVersion, units: dict[str, OrgUnit], users: dict[str, A
     for code in ("PANLAC", "SXD", "DPTTH"):
         office_user = users[code.lower()]
         _inspect(q4, units[code], office_user, rng, outcome="submit", kind=Inspection.Kind.SELF)
-    action = CorrectiveAction.objects.filter(
-        inspection__round=q4, status=CorrectiveAction.Status.OPEN
-    ).first()
-    if action is not None:
-        office_user = users[action.unit.code.lower()]
+    _follow_up(q3, q4, users, rng)
+
+
+def _follow_up(q3: Round, q4: Round, users: dict[str, Any], rng: random.Random) -> None:
+    """Every state of the corrective-action loop on first run: a fix reported this round;
+    last round, one fix verified by its inspector and one sent back with what is missing."""
+    waiting = CorrectiveAction.objects.filter(status=CorrectiveAction.Status.OPEN).select_related(
+        "unit", "criterion", "inspection__inspector"
+    )
+    latest = list(waiting.filter(inspection__round=q4).order_by("pk")[:1])
+    earlier = list(waiting.filter(inspection__round=q3).order_by("pk")[:2])
+    for action in [*latest, *earlier]:
         services.action_respond(
-            by=office_user, action=action, note="Đã bổ sung bình chữa cháy và dọn lối thoát hiểm."
+            by=users[action.unit.code.lower()],
+            action=action,
+            note="Đã khắc phục theo yêu cầu, ảnh chụp sau khi sửa kèm theo.",
+            files=[_demo_photo(f"{action.unit.code} {action.criterion.code} sau", rng)],
+        )
+    if len(earlier) == 2:
+        verified, reopened = earlier
+        services.action_verify(
+            by=verified.inspection.inspector, action=verified, note="Đã kiểm tra lại, đạt."
+        )
+        services.action_reopen(
+            by=reopened.inspection.inspector,
+            action=reopened,
+            note="Ảnh chưa cho thấy toàn bộ khu vực; đề nghị chụp lại sau khi sắp xếp xong.",
         )
 
 
@@ -241,7 +265,8 @@ def _inspect(
     criteria = Criterion.objects.filter(version=round_.version).order_by("section__order", "order")
     for criterion in criteria:
         value, note = _answer(criterion, quality, rng)
-        flagged = value in (False, 0, 1) and rng.random() < 0.5
+        # A failed or poor answer, half the time (True == 1 in Python: a pass is never one).
+        flagged = value in (False, 0, 1) and rng.random() < 0.5 and value is not True
         services.answer_set(
             by=inspector,
             inspection=inspection,

@@ -73,7 +73,7 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         "chart": selectors.history_chart(history),
         "checklists": checklists,
         "approved": selectors.approved_by_round(request.user, unit),
-        "actions": list(selectors.open_actions(request.user, unit)),
+        "actions": selectors.unit_live_actions(request.user, unit),
         "self_assessments": own,
         "scored_rounds": scored_rounds,
         "comparison": selectors.self_comparison(request.user, unit, compared) if compared else None,
@@ -110,9 +110,9 @@ def action_respond(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if not CorrectiveAction.objects.filter(pk=pk, unit=unit).exists():
             raise Http404(_("Không tìm thấy yêu cầu khắc phục."))
         action = CorrectiveAction.objects.get(pk=pk)
-    files = [f.read(max_bytes() + 1) for f in request.FILES.getlist("photos")]
+    files = [f.read(max_bytes() + 1) for f in request.FILES.getlist("files")]
     try:
-        services.action_respond_with_evidence(
+        services.action_respond(
             by=policies.acting(request.user),
             action=action,
             note=request.POST.get("note", ""),

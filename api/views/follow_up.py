@@ -77,7 +77,7 @@ class ActionRespondView(ApiView):
         action = get_visible(actions_for(request.user), pk)
         body = ActionRespondSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.action_respond_with_evidence(
+        services.action_respond(
             by=policies.acting(request.user),
             action=action,
             note=body.validated_data["note"],

@@ -19,7 +19,7 @@ class CorrectiveAction(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Chưa khắc phục")
-        RESPONDED = "responded", _("Đã báo cáo khắc phục")
+        RESPONDED = "responded", _("Đã phản hồi — chờ xác minh")
         VERIFIED = "verified", _("Đã xác nhận")
         REOPENED = "reopened", _("Yêu cầu khắc phục lại")
         SUPERSEDED = "superseded", _("Không còn hiệu lực")

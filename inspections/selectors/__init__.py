@@ -5,10 +5,18 @@ Services write, selectors read; the web pages and the API call the same ones.
 
 from inspections.selectors.accounts import live_tokens
 from inspections.selectors.actions import (
+    FOLLOW_UP_CRITERION,
+    LIVE_ACTION_STATES,
     OPEN_ACTION_STATES,
+    ActionStory,
+    action_filter_choices,
     action_list,
+    action_stories,
+    action_story,
+    earlier_round_actions,
     open_actions,
     overdue_on,
+    unit_live_actions,
     units_with_overdue_actions,
 )
 from inspections.selectors.catalogue import class_names, rules_for_version
@@ -81,8 +89,11 @@ from inspections.selectors.units import (
 )
 
 __all__ = [
+    "FOLLOW_UP_CRITERION",
+    "LIVE_ACTION_STATES",
     "NOT_STARTED",
     "OPEN_ACTION_STATES",
+    "ActionStory",
     "BoardRow",
     "ChartPoint",
     "Checklist",
@@ -100,7 +111,10 @@ __all__ = [
     "SelfComparison",
     "Task",
     "TimelineEntry",
+    "action_filter_choices",
     "action_list",
+    "action_stories",
+    "action_story",
     "approved_by_round",
     "approved_by_unit",
     "assignment_list",
@@ -111,6 +125,7 @@ __all__ = [
     "class_order_names",
     "commitment_board",
     "commitment_list",
+    "earlier_round_actions",
     "edition_diff",
     "edition_list",
     "edition_outline",
@@ -146,6 +161,7 @@ __all__ = [
     "unit_history",
     "unit_inspections",
     "unit_list",
+    "unit_live_actions",
     "units_with_overdue_actions",
     "unread_count",
     "visible_inspection",

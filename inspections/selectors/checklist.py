@@ -16,6 +16,7 @@ from inspections.models import (
     Answer,
     AnswerType,
     ClassificationLevel,
+    CorrectiveAction,
     Criterion,
     EvidenceKind,
     EvidencePhoto,
@@ -24,6 +25,7 @@ from inspections.models import (
 )
 from inspections.policies import Viewer, inspections_for
 from inspections.scoring import LEVELS
+from inspections.selectors.actions import FOLLOW_UP_CRITERION, earlier_round_actions
 
 _LEVEL_CHOICES = [str(level) for level in LEVELS]
 
@@ -44,6 +46,8 @@ class CriterionRow:
     earned: Decimal | None = None
     possible: Decimal | None = None
     critical_failed: bool = False
+    # On the follow-up criterion (A10) of an official inspection: last round's actions.
+    earlier_actions: list[CorrectiveAction] | None = None
 
     @property
     def code(self) -> str:
@@ -149,7 +153,8 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Checklist:
-    """Sections, criteria, answers and photos: four queries, whatever their numbers."""
+    """Sections, criteria, answers and photos: four queries, whatever their numbers (five
+    with last round's actions on the follow-up criterion)."""
     criteria = Criterion.objects.filter(version_id=inspection.round.version_id).select_related(
         "section"
     )
@@ -185,6 +190,9 @@ def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Che
         block.rows.append(row)
     ordered = sorted(blocks.values(), key=lambda b: (b.section.order, b.section.code))
     checklist = Checklist(inspection=inspection, sections=ordered)
+    follow_up = checklist.row(FOLLOW_UP_CRITERION)
+    if follow_up is not None and inspection.kind == Inspection.Kind.OFFICIAL:
+        follow_up.earlier_actions = earlier_round_actions(inspection)
     if with_levels and inspection.classification:
         level = ClassificationLevel.objects.filter(
             version_id=inspection.round.version_id, code=inspection.classification

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from inspections.models import Inspection, Round
-from inspections.selectors.rounds import NOT_STARTED, BoardRow, progress_board
+from inspections.selectors.filters import NOT_STARTED
+from inspections.selectors.rounds import BoardRow, progress_board
 
 # The order the confirmation page lists them in: what Internal Affairs can still act on first.
 PENDING_STATES = (

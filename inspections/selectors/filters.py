@@ -267,10 +267,33 @@ class ActionFilter(django_filters.FilterSet):
     )
     unit = id_filter("unit_id", gettext_lazy("Đơn vị"))
     round = id_filter("inspection__round_id", gettext_lazy("Đợt kiểm tra"))
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue",
+        choices=[("1", gettext_lazy("Quá hạn")), ("0", gettext_lazy("Chưa quá hạn"))],
+        label=gettext_lazy("Quá hạn"),
+    )
+    due_after = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="gte", label=gettext_lazy("Hạn từ ngày")
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_on", lookup_expr="lte", label=gettext_lazy("Hạn đến ngày")
+    )
 
     class Meta:
         model = CorrectiveAction
         fields: list[str] = []
+
+    def filter_overdue(
+        self, rows: QuerySet[CorrectiveAction], name: str, value: str
+    ) -> QuerySet[CorrectiveAction]:
+        """Still with the unit (open, reopened) after its due date, or not."""
+        late = Q(
+            status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED],
+            due_on__lt=timezone.localdate(),
+        )
+        if not value:
+            return rows
+        return rows.filter(late) if value == "1" else rows.exclude(late)
 
 
 class CommitmentFilter(django_filters.FilterSet):

@@ -1,12 +1,7 @@
 """Every write of the domain, whatever the door (API, web pages, admin, commands)."""
 
 from inspections.services.accounts import token_issue, token_revoke, tokens_revoke_all
-from inspections.services.actions import (
-    action_reopen,
-    action_respond,
-    action_verify,
-    actions_sync,
-)
+from inspections.services.actions import action_reopen, action_verify, actions_sync
 from inspections.services.audit import record_event
 from inspections.services.catalogue import (
     catalogue_load,
@@ -29,7 +24,7 @@ from inspections.services.editions import (
     criterion_edit,
     sections_save,
 )
-from inspections.services.evidence import action_respond_with_evidence, photo_attach, photo_remove
+from inspections.services.evidence import action_respond, photo_attach, photo_remove
 from inspections.services.exports import export_run, export_start, export_years, exports_purge
 from inspections.services.inspections import (
     answer_set,
@@ -83,7 +78,6 @@ from inspections.services.units import (
 __all__ = [
     "action_reopen",
     "action_respond",
-    "action_respond_with_evidence",
     "action_verify",
     "actions_sync",
     "answer_set",

@@ -1,4 +1,5 @@
-"""Corrective actions: opened on approval, answered by the unit, verified or reopened."""
+"""Corrective actions: opened on approval, verified or reopened (the unit's response, with its
+photos, is in services/evidence.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from inspections import notices, policies
 from inspections.errors import DomainError, Problem
-from inspections.models import ActionResponse, CorrectiveAction, Inspection
+from inspections.models import CorrectiveAction, Inspection
 from inspections.policies import Actor
 from inspections.selectors.notifications import office_people
 from inspections.services.audit import record_event
@@ -47,7 +48,13 @@ def actions_sync(*, inspection: Inspection, by: Actor) -> list[CorrectiveAction]
                 finding=finding,
                 due_on=due_on,
             )
-            record_event(actor=by, action="action_opened", target=action, reason=reason)
+            record_event(
+                actor=by,
+                action="action_opened",
+                target=action,
+                reason=reason,
+                revision=inspection.revision,
+            )
             opened.append(action)
         elif action.status == CorrectiveAction.Status.SUPERSEDED:
             action.status, action.due_on, action.reason = (
@@ -56,13 +63,25 @@ def actions_sync(*, inspection: Inspection, by: Actor) -> list[CorrectiveAction]
                 reason,
             )
             action.save(update_fields=["status", "due_on", "reason"])
-            record_event(actor=by, action="action_opened", target=action, reason=reason)
+            record_event(
+                actor=by,
+                action="action_opened",
+                target=action,
+                reason=reason,
+                revision=inspection.revision,
+            )
             opened.append(action)
     for criterion_id, action in existing.items():
         if criterion_id not in needed and action.status in _LIVE:
             action.status = CorrectiveAction.Status.SUPERSEDED
             action.save(update_fields=["status"])
-            record_event(actor=by, action="action_superseded", target=action)
+            # The revision that made the item pass: the action's timeline says which one.
+            record_event(
+                actor=by,
+                action="action_superseded",
+                target=action,
+                revision=inspection.revision,
+            )
     if opened:
         office = office_people(inspection.unit)
         for action in opened:
@@ -92,41 +111,12 @@ def _unit_page(action: CorrectiveAction) -> dict[str, object]:
     return notices.page("unit", action.unit.code, anchor=f"action-{action.pk}")
 
 
-def _lock(action: CorrectiveAction) -> CorrectiveAction:
+def lock_action(action: CorrectiveAction) -> CorrectiveAction:
     return (
         CorrectiveAction.objects.select_for_update()
-        .select_related("inspection", "unit")
+        .select_related("inspection", "unit", "criterion")
         .get(pk=action.pk)
     )
-
-
-@transaction.atomic
-def action_respond(*, by: Actor, action: CorrectiveAction, note: str) -> ActionResponse:
-    action = _lock(action)
-    if not policies.may_respond_to_action(by, action):
-        raise DomainError(
-            _("Chỉ đơn vị được yêu cầu mới báo cáo khắc phục."), problem=Problem.FORBIDDEN
-        )
-    if action.status not in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED):
-        raise DomainError(
-            _("Yêu cầu đang ở trạng thái “%(state)s”.") % {"state": action.get_status_display()},
-            problem=Problem.WRONG_STATE,
-        )
-    if not note.strip():
-        raise DomainError(
-            _("Hãy mô tả việc đã khắc phục."), fields={"note": [_("Không được để trống.")]}
-        )
-    response = ActionResponse.objects.create(action=action, note=note.strip(), created_by=by)
-    action.status = CorrectiveAction.Status.RESPONDED
-    action.save(update_fields=["status"])
-    record_event(actor=by, action="action_responded", target=action, note=note)
-    notify(
-        recipients=[action.inspection.inspector],
-        kind="action_responded",
-        key=f"action_responded:{response.pk}",
-        data=action_facts(action, note=response.note, page=notices.page("action", action.pk)),
-    )
-    return response
 
 
 def _tell_responder(action: CorrectiveAction, *, kind: str) -> None:
@@ -154,7 +144,7 @@ def _require_verifier(by: Actor, action: CorrectiveAction) -> None:
 
 @transaction.atomic
 def action_verify(*, by: Actor, action: CorrectiveAction, note: str = "") -> CorrectiveAction:
-    action = _lock(action)
+    action = lock_action(action)
     _require_verifier(by, action)
     action.status = CorrectiveAction.Status.VERIFIED
     action.verified_at, action.verified_by = timezone.now(), by
@@ -167,7 +157,7 @@ def action_verify(*, by: Actor, action: CorrectiveAction, note: str = "") -> Cor
 
 @transaction.atomic
 def action_reopen(*, by: Actor, action: CorrectiveAction, note: str) -> CorrectiveAction:
-    action = _lock(action)
+    action = lock_action(action)
     _require_verifier(by, action)
     if not note.strip():
         raise DomainError(

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from inspections import notices, policies
 from inspections.errors import DomainError, Problem
 from inspections.models import (
     ActionResponse,
@@ -32,9 +33,10 @@ from inspections.photos import (
     store_processed,
 )
 from inspections.policies import Actor
-from inspections.services.actions import action_respond
+from inspections.services.actions import action_facts, lock_action
 from inspections.services.audit import record_event
 from inspections.services.inspections import criterion_of, lock_editable, require_editor
+from inspections.services.notifications import notify
 
 
 def photo_attach(
@@ -154,13 +156,52 @@ def stored_evidence(
         raise
 
 
-def action_respond_with_evidence(
+def _check_response(by: Actor, action: CorrectiveAction, note: str, *, files: int) -> None:
+    if not policies.may_respond_to_action(by, action):
+        raise DomainError(
+            _("Chỉ đơn vị được yêu cầu mới báo cáo khắc phục."), problem=Problem.FORBIDDEN
+        )
+    if action.status not in (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED):
+        raise DomainError(
+            _("Yêu cầu đang ở trạng thái “%(state)s”.") % {"state": action.get_status_display()},
+            problem=Problem.WRONG_STATE,
+        )
+    problems: dict[str, list[str]] = {}
+    if not note.strip():
+        problems["note"] = [_("Hãy mô tả việc đã khắc phục.")]
+    if files == 0 and action.criterion.evidence != EvidenceKind.NONE:
+        problems["files"] = [_("Tiêu chí này cần ít nhất một ảnh minh chứng sau khắc phục.")]
+    if problems:
+        raise DomainError(_("Chưa gửi được báo cáo khắc phục."), fields=problems)
+
+
+def action_respond(
     *, by: Actor, action: CorrectiveAction, note: str, files: Sequence[bytes] = ()
 ) -> ActionResponse:
-    """The unit's report of a fix with its photos: all files checked before anything is saved."""
-    uploads = [process_upload(data) for data in files]
+    """The unit's report of a fix with its photos; a criterion that needs evidence needs at
+    least one. Every check runs before a file is read, and again under the row's lock."""
+    _check_response(by, action, note, files=len(files))
+    allow_pdf = action.criterion.evidence != EvidenceKind.PHOTO
+    uploads = [process_upload(data, allow_pdf=allow_pdf) for data in files]
     with stored_evidence(uploads, by=by) as columns, transaction.atomic():
-        response = action_respond(by=by, action=action, note=note)
+        action = lock_action(action)
+        _check_response(by, action, note, files=len(columns))
+        response = ActionResponse.objects.create(action=action, note=note.strip(), created_by=by)
         for photo in columns:
             EvidencePhoto.objects.create(action_response=response, **photo)
+        action.status = CorrectiveAction.Status.RESPONDED
+        action.save(update_fields=["status"])
+        record_event(
+            actor=by,
+            action="action_responded",
+            target=action,
+            note=response.note,
+            photos=len(columns),
+        )
+        notify(
+            recipients=[action.inspection.inspector],
+            kind="action_responded",
+            key=f"action_responded:{response.pk}",
+            data=action_facts(action, note=response.note, page=notices.page("action", action.pk)),
+        )
     return response

@@ -26,9 +26,9 @@ from inspections.models import (
 )
 from inspections.policies import Actor, Viewer
 from inspections.selectors.closing import PendingWork, round_pending
+from inspections.selectors.filters import NOT_STARTED
 from inspections.selectors.notifications import office_people
 from inspections.selectors.rankings import GroupRanking, ranking_compute
-from inspections.selectors.rounds import NOT_STARTED
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
 from inspections.services.notifications import notify

@@ -191,10 +191,15 @@ def test_an_action_response_repeated_by_another_office_is_refused_like_the_first
     world: dict[str, Any], cast: Any
 ) -> None:
     url = f"/api/v1/actions/{world['action']}/respond/"
-    payload = {"note": "Đã thay bóng đèn tiết kiệm điện."}
-    statuses = [client_for(cast.department_office).post(url, payload).status_code]
-    assert client_for(cast.ward_office).post(url, payload).status_code == 200
-    statuses.append(client_for(cast.department_office).post(url, payload).status_code)
+
+    def payload() -> dict[str, Any]:  # A1 needs a photo of the fix
+        photo = io.BytesIO(jpeg_bytes())
+        photo.name = "sau.jpg"
+        return {"note": "Đã thay bóng đèn tiết kiệm điện.", "files": [photo]}
+
+    statuses = [client_for(cast.department_office).post(url, payload()).status_code]
+    assert client_for(cast.ward_office).post(url, payload()).status_code == 200
+    statuses.append(client_for(cast.department_office).post(url, payload()).status_code)
 
     assert statuses == [404, 404]
     assert ActionResponse.objects.filter(action_id=world["action"]).count() == 1

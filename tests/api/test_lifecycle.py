@@ -116,6 +116,10 @@ def test_an_inspection_goes_from_token_to_published_ranking_over_http(
     # The flagged answer opened an action; the unit responds with a photo, the inspector verifies.
     actions = body(office.get("/api/v1/actions/"))["results"]
     assert [a["criterion"] for a in actions] == ["A2"]
+    url_respond = f"/api/v1/actions/{actions[0]['id']}/respond/"
+    bare = office.post(url_respond, {"note": "Đã sắp xếp lại"}, format="json")
+    assert bare.status_code == 400  # A2 needs a photo of the fix: the API obeys the same rule
+    assert "files" in body(bare)["errors"]
     fix = io.BytesIO(jpeg_bytes(colour=(200, 10, 10)))
     fix.name = "fix.jpg"
     responded = office.post(

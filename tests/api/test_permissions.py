@@ -38,6 +38,7 @@ class Case:
     expect: dict[str, int]
     data: Any = None
     multipart: bool = False
+    upload_field: str = "file"
 
 
 def case(name: str, method: str, url: str, expect: str, data: Any = None, **kw: Any) -> Case:
@@ -217,6 +218,8 @@ CASES = [
         "/api/v1/actions/{action}/respond/",
         "insp=403 other=404 ward=200 dept=404 ia=403 lead=403",
         {"note": "Đã sắp xếp lại"},
+        multipart=True,
+        upload_field="files",  # A1 needs a photo of the fix
     ),
     case(
         "verify an action not yet answered",
@@ -265,7 +268,8 @@ def test_each_role_is_allowed_or_refused_as_the_brief_says(
     if case.multipart:
         upload = io.BytesIO(jpeg_bytes())
         upload.name = "anh.jpg"
-        response = getattr(client, case.method)(url, {**data, "file": upload}, format="multipart")
+        body = {**data, case.upload_field: upload}
+        response = getattr(client, case.method)(url, body, format="multipart")
     else:
         response = getattr(client, case.method)(url, data, format="json")
     assert response.status_code == case.expect[role], response.content[:300]

@@ -12,6 +12,7 @@ import pytest
 from inspections.models import CorrectiveAction
 from tests.browser.test_checklist import serious_violations
 from tests.browser.test_office_and_rounds import log_in
+from tests.factories import jpeg_bytes
 from tests.inspections.builders import approved_inspection
 
 pytestmark = pytest.mark.browser
@@ -67,6 +68,9 @@ def test_the_bell_follows_what_others_do_and_inbox_links_land_on_their_page(
         assert bell(office) == "1"
         card = office.locator(f"#action-{action.pk}")
         card.get_by_label("Nội dung đã khắc phục").fill("Đã sắp xếp lại bàn làm việc")
+        card.get_by_label("Ảnh minh chứng sau khắc phục").set_input_files(  # A1 needs a photo
+            {"name": "sau.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
+        )
         card.get_by_role("button", name="Gửi báo cáo khắc phục").click()
         office.wait_for_url(f"{base}/don-vi/PANLAC/")
 

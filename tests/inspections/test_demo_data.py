@@ -35,6 +35,25 @@ def _counts() -> dict[str, int]:
     }
 
 
+def assert_every_action_is_one_of_a_kind_in_every_state_of_the_loop() -> None:
+    """No duplicates: one action per unit, round and criterion, each of an approved official
+    inspection whose latest result still fails or flags it; every state of the loop shown."""
+    actions = CorrectiveAction.objects.select_related("inspection", "criterion")
+    keys = [(a.unit_id, a.inspection.round_id, a.criterion_id) for a in actions]
+    assert keys and len(keys) == len(set(keys))
+    for action in actions:
+        assert action.inspection.kind == Inspection.Kind.OFFICIAL
+        assert action.inspection.state == Inspection.State.APPROVED
+        answer = action.inspection.answers.get(criterion=action.criterion)
+        failed = action.criterion.code in action.inspection.critical_failures
+        assert failed or answer.flagged, (action.unit.code, action.criterion.code)
+    states = set(actions.values_list("status", flat=True))
+    assert states >= {"open", "responded", "reopened", "verified"}
+    responded = actions.filter(status=CorrectiveAction.Status.RESPONDED)
+    for action in responded.exclude(criterion__evidence="none"):
+        assert EvidencePhoto.objects.filter(action_response__action=action).exists()
+
+
 def test_it_refuses_to_load_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
@@ -66,8 +85,7 @@ def test_it_loads_a_living_product_once_and_a_second_run_changes_nothing(setting
     assert own.count() == 3
     assert set(own.values_list("state", flat=True)) == {Inspection.State.SUBMITTED}
 
-    assert CorrectiveAction.objects.filter(status=CorrectiveAction.Status.OPEN).exists()
-    assert CorrectiveAction.objects.filter(status=CorrectiveAction.Status.RESPONDED).exists()
+    assert_every_action_is_one_of_a_kind_in_every_state_of_the_loop()
     assert OrgUnit.objects.filter(name__startswith="Đ").count() >= 2  # Vietnamese sort order
     assert EvidencePhoto.objects.exclude(original="").exists()
 

@@ -8,14 +8,15 @@ import pytest
 from django.utils import timezone
 
 from inspections.errors import Problem
-from inspections.models import ActionResponse, CorrectiveAction, Event
+from inspections.models import ActionResponse, CorrectiveAction, Event, EvidencePhoto
 from inspections.services import (
     action_reopen,
-    action_respond,
     action_verify,
     inspection_approve,
     inspection_revise,
 )
+from inspections.services import action_respond as respond
+from tests.factories import jpeg_bytes
 from tests.inspections.builders import refusal, submitted_inspection
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,11 @@ def approved(submitted, cast):
 @pytest.fixture
 def action(approved):
     return approved.actions.get(criterion__code="A5")
+
+
+def action_respond(**kwargs: object) -> ActionResponse:
+    """A response with one photo after the fix: A5 (the action most tests use) needs one."""
+    return respond(files=[jpeg_bytes()], **kwargs)  # type: ignore[arg-type]
 
 
 def test_nothing_is_opened_before_approval(submitted):
@@ -186,3 +192,54 @@ def test_an_open_action_is_overdue_the_day_after_it_was_due(approved):
     late = units_with_overdue_actions()
     assert [(row["unit__code"], row["n"]) for row in late] == [(action.unit.code, 1)]
     assert action in open_actions(approved.inspector, action.unit)
+
+
+def test_a_response_to_an_item_that_needs_evidence_is_refused_without_a_photo(action, cast):
+    assert action.criterion.evidence == "photo"
+    error = refusal(Problem.INVALID, respond, by=cast.ward_office, action=action, note="Đã sửa.")
+    assert "files" in error.fields
+    action.refresh_from_db()
+    assert action.status == Status.OPEN and not ActionResponse.objects.exists()
+
+
+def test_the_photos_of_a_response_are_kept_with_it_and_counted_on_its_event(action, cast):
+    response = respond(
+        by=cast.ward_office, action=action, note="Đã dọn.", files=[jpeg_bytes(), jpeg_bytes()]
+    )
+    assert EvidencePhoto.objects.filter(action_response=response).count() == 2
+    assert Event.objects.get(action="action_responded").data["photos"] == 2
+
+
+def test_an_item_that_needs_no_evidence_is_answered_with_a_note_alone(open_round, org, cast):
+    approved = inspection_approve(
+        by=cast.internal_affairs,
+        inspection=submitted_inspection(
+            open_round,
+            org.ward,
+            cast.inspector,
+            internal_affairs=cast.internal_affairs,
+            value_for={"C6": (False, "Có người hút thuốc ở cầu thang.")},
+            flagged={"C6"},
+        ),
+    )
+    action = approved.actions.get(criterion__code="C6")
+    assert action.criterion.evidence == "none"
+    respond(by=cast.ward_office, action=action, note="Đã nhắc nhở và dán biển cấm hút thuốc.")
+    action.refresh_from_db()
+    assert action.status == Status.RESPONDED
+
+
+def test_the_revision_that_supersedes_an_action_is_on_its_event(approved, action, cast):
+    inspection_revise(
+        by=cast.internal_affairs,
+        inspection=approved,
+        reason="Biên bản phúc tra.",
+        answers={"A5": {"value": True}},
+    )
+    assert Event.objects.get(action="action_superseded").data["revision"] == 2
+    assert (
+        Event.objects.filter(action="action_opened", object_id=str(action.pk))
+        .get()
+        .data["revision"]
+        == 1
+    )

@@ -19,6 +19,7 @@ from inspections.models import (
     Profile,
 )
 from inspections.services.delivery import deliver_due
+from tests.factories import jpeg_bytes
 from tests.inspections.builders import submitted_inspection
 from tests.notifications.conftest import closed_port
 
@@ -137,9 +138,14 @@ def test_every_step_of_a_round_tells_the_people_it_concerns(
     services.inspection_submit(by=cast.inspector, inspection=inspection)
     committed(services.inspection_approve, by=cast.internal_affairs, inspection=inspection)
     action = CorrectiveAction.objects.get(inspection=inspection)
-    committed(services.action_respond, by=cast.ward_office, action=action, note="Đã dọn.")
+    fixed = [jpeg_bytes()]  # the item needs a photo of the fix
+    committed(
+        services.action_respond, by=cast.ward_office, action=action, note="Đã dọn.", files=fixed
+    )
     committed(services.action_reopen, by=cast.inspector, action=action, note="Còn giấy tờ.")
-    committed(services.action_respond, by=cast.ward_office, action=action, note="Đã dọn hết.")
+    committed(
+        services.action_respond, by=cast.ward_office, action=action, note="Đã dọn hết.", files=fixed
+    )
     committed(services.action_verify, by=cast.inspector, action=action, note="Đạt.")
     committed(
         services.inspection_revise,

@@ -196,7 +196,7 @@ ROUTES: dict[str, Route] = {
     "unit-action-respond": Route(
         kwargs=lambda w: {"code": "PANLAC", "pk": w["action"]},
         form=lambda w: {"note": "Đã dọn dẹp xong"},
-        files=("photos",),
+        files=("files",),
     ),
     "unit-self-compare": Route(kwargs=lambda w: {"code": "PANLAC", "pk": w["round"]}),
     "unit-self-start": Route(
@@ -315,7 +315,15 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w["person"], "role_id": w["person_role"]}, form=lambda w: {}
     ),
     "person-state": Route(kwargs=lambda w: {"pk": w["person"], "step": "khoa"}, form=lambda w: {}),
+    "actions": Route(
+        query=("status", "unit", "round", "overdue", "due_after", "due_before", "trang")
+    ),
     "action": Route(kwargs=lambda w: {"pk": w["action"]}),
+    "action-respond": Route(
+        kwargs=lambda w: {"pk": w["action"]},
+        form=lambda w: {"note": "Đã dọn dẹp xong"},
+        files=("files",),
+    ),
     "action-verdict": Route(
         kwargs=lambda w: {"pk": w["action"], "verdict": "xac-nhan"},
         form=lambda w: {"note": "Đã kiểm tra"},

@@ -71,7 +71,7 @@ def test_the_office_answers_an_action_with_a_note_and_a_photo(
     photo = SimpleUploadedFile("sau.jpg", jpeg_bytes(), content_type="image/jpeg")
     response = client_for(cast.ward_office).post(
         reverse("unit-action-respond", args=["PANLAC", action.pk]),
-        {"note": "Đã sắp xếp lại bàn làm việc", "photos": [photo]},
+        {"note": "Đã sắp xếp lại bàn làm việc", "files": [photo]},
     )
     assert response.status_code == 302
     action.refresh_from_db()

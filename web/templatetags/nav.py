@@ -17,4 +17,5 @@ def nav_roles(user: Viewer) -> dict[str, bool]:
         "office": bool(policies.units_where(user, RoleKind.OFFICE)),
         "internal_affairs": policies.is_internal_affairs(user),
         "reader": policies.sees_everything(user),
+        "inspector": policies.has_role(user, RoleKind.INSPECTOR),
     }
