@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors, services
 from inspections.errors import DomainError
-from inspections.models import CorrectiveAction, EvidenceKind
+from inspections.models import CorrectiveAction
 from inspections.numbers import ascii_int
 from inspections.photos import max_bytes
 from inspections.selectors import ActionStory
@@ -77,7 +77,7 @@ def _page(
         and action.status in selectors.OPEN_ACTION_STATES,
         "may_verify": policies.may_verify_action(request.user, action)
         and action.status == CorrectiveAction.Status.RESPONDED,
-        "needs_evidence": action.criterion.evidence != EvidenceKind.NONE,
+        "needs_evidence": action.needs_evidence,
         "superseded_by": superseded_by,
         "error": error,
         "form": form,

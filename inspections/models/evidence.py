@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models.catalogue import Criterion
+from inspections.models.catalogue import Criterion, EvidenceKind
 from inspections.models.inspection import Inspection
 from inspections.models.org import OrgUnit
 
@@ -63,6 +63,11 @@ class CorrectiveAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.criterion.code} ({self.get_status_display()})"
+
+    @property
+    def needs_evidence(self) -> bool:
+        """A response must carry at least one photo or file: the criterion asks for evidence."""
+        return self.criterion.evidence != EvidenceKind.NONE
 
 
 class ActionResponse(models.Model):

@@ -169,7 +169,7 @@ def _check_response(by: Actor, action: CorrectiveAction, note: str, *, files: in
     problems: dict[str, list[str]] = {}
     if not note.strip():
         problems["note"] = [_("Hãy mô tả việc đã khắc phục.")]
-    if files == 0 and action.criterion.evidence != EvidenceKind.NONE:
+    if files == 0 and action.needs_evidence:
         problems["files"] = [_("Tiêu chí này cần ít nhất một ảnh minh chứng sau khắc phục.")]
     if problems:
         raise DomainError(_("Chưa gửi được báo cáo khắc phục."), fields=problems)
