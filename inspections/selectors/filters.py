@@ -176,7 +176,7 @@ class InspectionFilter(django_filters.FilterSet):
 
 
 class RoundFilter(django_filters.FilterSet):
-    q = search_filter(gettext_lazy("Tên đợt"))
+    q = search_filter(gettext_lazy("Tìm đợt theo tên"))
     status = django_filters.ChoiceFilter(
         choices=Round.Status.choices, label=gettext_lazy("Trạng thái")
     )

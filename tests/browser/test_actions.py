@@ -81,7 +81,7 @@ def test_the_whole_loop_from_approval_to_verification(
     # 3. The inspector sees before and after side by side and reopens it with a reason.
     inspector = signed_in(browser, base, "kiemtra1")
     inspector.goto(f"{base}/khac-phuc/{action.pk}/")
-    compare = inspector.locator(".compare")
+    compare = inspector.locator(".before-after")
     assert compare.get_by_role("img").count() == 2  # the inspector's photo, the unit's
     both_sizes(inspector, "action-verify")
     assert serious_violations(inspector) == []

@@ -99,8 +99,9 @@ def test_internal_affairs_publishes_a_new_edition_and_a_round_scores_by_it(
     page.get_by_role("button", name="Mở đợt").click()
     round_ = Round.objects.get(name="Năm 2027")
     assert round_.status == Round.Status.OPEN and round_.version == draft
-    page.get_by_label("Cán bộ kiểm tra").select_option(str(cast.inspector.pk))
-    page.get_by_label("Phường An Lạc").check()
+    assigning = page.get_by_role("region", name="Phân công kiểm tra")
+    assigning.get_by_label("Cán bộ kiểm tra").select_option(str(cast.inspector.pk))
+    assigning.get_by_label("Phường An Lạc").check()
     page.get_by_role("button", name="Phân công").click()
     assert round_.assignments.count() == 1
 

@@ -98,9 +98,10 @@ def test_internal_affairs_runs_a_round_from_creation_to_the_ranking_file(
     page.get_by_role("button", name="Mở đợt").click()
     round_ = Round.objects.get(name="Quý I/2027")
     assert round_.status == Round.Status.OPEN
-    page.get_by_label("Cán bộ kiểm tra").select_option(str(cast.other_inspector.pk))
-    page.get_by_label("Phường An Lạc").check()
-    page.get_by_label("Trường Tiểu học An Lạc").check()
+    assigning = page.get_by_role("region", name="Phân công kiểm tra")
+    assigning.get_by_label("Cán bộ kiểm tra").select_option(str(cast.other_inspector.pk))
+    assigning.get_by_label("Phường An Lạc").check()
+    assigning.get_by_label("Trường Tiểu học An Lạc").check()
     page.get_by_role("button", name="Phân công").click()
     assert round_.assignments.count() == 2
     for unit in (org.ward, org.school):
