@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from inspections.errors import DomainError
 from inspections.exports import FORMULA_STARTS, put_row
-from inspections.imports import MAX_ROWS, open_workbook
+from inspections.imports import MAX_ROWS, cell_text, open_workbook
 from inspections.models import AnswerType, EvidenceKind, ModelVersion
 
 SHEET = "Tieu chi"
@@ -115,11 +115,7 @@ class CriteriaPlan:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
+    text = cell_text(value)
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]  # the quote safe_cell() added on export
     return text

@@ -143,7 +143,8 @@ class ImportPlan:
         self.problems.setdefault(key, []).append(message)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as text: empty for nothing, 12 rather than 12.0, without surrounding spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -156,7 +157,7 @@ def _date(value: Any) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     return datetime.datetime.strptime(text, "%d/%m/%Y").date()
@@ -182,10 +183,10 @@ def _rows(workbook: Any, name: str, plan: ImportPlan) -> list[tuple[int, list[An
                 fields={"file": [_("Quá nhiều dòng.")]},
             )
         cells = [*values, *[None] * 6][:6]
-        if _key(_text(cells[EXAMPLE_COLUMN])) in _EXAMPLE_MARKS:
+        if _key(cell_text(cells[EXAMPLE_COLUMN])) in _EXAMPLE_MARKS:
             plan.examples += 1
             continue
-        if any(_text(v) for v in cells):
+        if any(cell_text(v) for v in cells):
             rows.append((line, cells))
     return rows
 
@@ -225,7 +226,7 @@ def _plan_units(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
     groups = set(Group.objects.values_list("code", flat=True))
     seen: set[str] = set()
     for line, values in rows:
-        code, name, parent, group = (_text(v) for v in values[:4])
+        code, name, parent, group = (cell_text(v) for v in values[:4])
         found = []
         if not _CODE.match(code):
             found.append(_("Mã đơn vị trống hoặc có ký tự không hợp lệ."))
@@ -256,7 +257,7 @@ def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
     seen: set[tuple[str, str, str]] = set()
     roles = _role_names()
     for line, values in rows:
-        username, full_name, email, role_text, unit = (_text(v) for v in values[:5])
+        username, full_name, email, role_text, unit = (cell_text(v) for v in values[:5])
         role = roles.get(_key(role_text), "")
         full_name = " ".join(full_name.split())
         found = []
