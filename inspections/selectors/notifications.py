@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from inspections.models import (
     Category,
@@ -27,6 +28,33 @@ def office_people(unit: OrgUnit) -> list[Actor]:
         is_active=True, roles__kind=RoleKind.OFFICE, roles__unit_id__in=ancestors
     )
     return list(people.distinct().order_by("pk"))
+
+
+def office_people_of(units: Iterable[OrgUnit]) -> dict[int, list[Actor]]:
+    """`office_people` of many units at once, in one query per 900 units above them."""
+    units = list(units)
+    above = {
+        unit.pk: [int(part) for part in unit.path.strip("/").split("/") if part] for unit in units
+    }
+    wanted = sorted({pk for ancestors in above.values() for pk in ancestors})
+    at_unit: dict[int, dict[int, Actor]] = defaultdict(dict)
+    for start in range(0, len(wanted), 900):
+        people = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                roles__kind=RoleKind.OFFICE,
+                roles__unit_id__in=wanted[start : start + 900],
+            )
+            .annotate(office_unit_id=F("roles__unit_id"))
+        )
+        for person in people:
+            at_unit[person.office_unit_id][person.pk] = person
+    told = {}
+    for unit_pk, ancestors in above.items():
+        found = {pk: p for ancestor in ancestors for pk, p in at_unit[ancestor].items()}
+        told[unit_pk] = [found[pk] for pk in sorted(found)]
+    return told
 
 
 def internal_affairs_people() -> list[Actor]:

@@ -27,11 +27,11 @@ from inspections.models import (
 from inspections.policies import Actor, Viewer
 from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.filters import NOT_STARTED
-from inspections.selectors.notifications import office_people
+from inspections.selectors.notifications import office_people_of
 from inspections.selectors.rankings import GroupRanking, ranking_compute
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
-from inspections.services.notifications import notify
+from inspections.services.notifications import Event, notify, notify_each
 
 
 def require_internal_affairs(user: Viewer) -> None:
@@ -260,21 +260,26 @@ def _tell_ranking(
             "page": notices.page("round-ranking", round_.pk),
         },
     )
-    units = OrgUnit.objects.filter(pk__in=set(rows) & inspected)
-    for unit in units:
-        group, row = rows[unit.pk]
-        notify(
-            recipients=office_people(unit),
-            kind="ranking_published",
-            key=f"ranking_published:{round_.pk}:{snapshot.number}:{unit.pk}",
-            data={
-                "round": round_.name,
-                "unit": unit.name,
-                "group": group.group_name,
-                "rank": row.rank,
-                "page": notices.page("round-ranking", round_.pk),
-            },
-        )
+    units = list(OrgUnit.objects.filter(pk__in=set(rows) & inspected))
+    offices = office_people_of(units)
+    page = notices.page("round-ranking", round_.pk)
+    notify_each(
+        kind="ranking_published",
+        events=(
+            Event(
+                recipients=offices[unit.pk],
+                key=f"ranking_published:{round_.pk}:{snapshot.number}:{unit.pk}",
+                data={
+                    "round": round_.name,
+                    "unit": unit.name,
+                    "group": rows[unit.pk][0].group_name,
+                    "rank": rows[unit.pk][1].rank,
+                    "page": page,
+                },
+            )
+            for unit in units
+        ),
+    )
 
 
 def _assignment_problems(
