@@ -16,6 +16,7 @@ from web import (
     editions,
     exports,
     history,
+    indicators,
     install,
     notifications,
     office,
@@ -25,6 +26,7 @@ from web import (
     records,
     reviews,
     rounds,
+    surveys,
     team,
     two_factor,
     views,
@@ -153,4 +155,25 @@ urlpatterns: list[URLPattern] = [
     path("duyet/<uuid:pk>/duyet/", reviews.approve, name="review-approve"),
     path("duyet/<uuid:pk>/tra-lai/", reviews.return_, name="review-return"),
     path("duyet/<uuid:pk>/dieu-chinh/", reviews.revise, name="review-revise"),
+    # The citizens' survey (chỉ số D2): desks, posters, comments; /y-kien/ is the public page,
+    # kept out of the logs (config/logs.py).
+    path("khao-sat/", surveys.survey_points, name="survey-points"),
+    path("khao-sat/tong-hop/", surveys.survey_overview_page, name="survey-overview"),
+    path("khao-sat/<id:pk>/", surveys.survey_point, name="survey-point"),
+    path("khao-sat/<id:pk>/mo-dong/", surveys.survey_point_active, name="survey-point-active"),
+    path("khao-sat/<id:pk>/ap-phich/", surveys.survey_poster, name="survey-poster"),
+    path("khao-sat/<id:pk>/ap-phich.pdf", surveys.survey_poster_file, name="survey-poster-pdf"),
+    path("khao-sat/y-kien/<id:pk>/an/", surveys.survey_comment_hide_page, name="survey-hide"),
+    path(
+        "khao-sat/y-kien/<id:pk>/hien/", surveys.survey_comment_release_page, name="survey-release"
+    ),
+    path("y-kien/<str:token>/", surveys.survey_public, name="survey-public"),
+    path("y-kien/<str:token>/cam-on/", surveys.survey_thanks, name="survey-thanks"),
+    path("phieu/<uuid:pk>/chi-so/<str:code>/dung/", indicators.accept, name="indicator-accept"),
+    path("phieu/<uuid:pk>/chi-so/<str:code>/khac/", indicators.override, name="indicator-override"),
+    path(
+        "phieu/<uuid:pk>/chi-so/<str:code>/tong-hop.pdf",
+        indicators.summary,
+        name="indicator-summary",
+    ),
 ]

@@ -37,6 +37,7 @@ from inspections.models.record import (
     TeamMember,
 )
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
+from inspections.models.surveys import SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.models.tokens import ApiToken
 
 __all__ = [
@@ -76,6 +77,9 @@ __all__ = [
     "Round",
     "Section",
     "Signature",
+    "SurveyBurst",
+    "SurveyPoint",
+    "SurveyResponse",
     "TeamMember",
     "UnitResult",
     "UserRole",
