@@ -407,6 +407,12 @@ def may_moderate_comments(user: Viewer, point: SurveyPoint) -> bool:
     return may_manage_survey_points(user, point.unit)
 
 
+def may_release_comments(user: Viewer) -> bool:
+    """A comment the filter held is read first by Internal Affairs, who may let it through;
+    the office never sees it until then."""
+    return is_internal_affairs(user)
+
+
 def may_read_survey_overview(user: Viewer) -> bool:
     """Satisfaction of every unit over time: Internal Affairs and leaders."""
     return sees_everything(user)

@@ -60,7 +60,7 @@ def survey_points(request: HttpRequest) -> HttpResponse:
     units = _manageable_units(request)
     if not units.exists() and not policies.sees_everything(request.user):
         raise PermissionDenied(_("Bạn không quản lý điểm khảo sát nào."))
-    form = SurveyPointForm(request.POST or None, units=units)
+    form = SurveyPointForm(request.POST if request.method == "POST" else None, units=units)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,6 +94,7 @@ def survey_point(request: HttpRequest, pk: Any) -> HttpResponse:
         "url": survey_url(point),
         "comments": point_comments(request.user, point),
         "moderates": policies.may_moderate_comments(request.user, point),
+        "releases": policies.may_release_comments(request.user),
         "hide_form": HideCommentForm(),
     }
     return render(request, "web/surveys/point.html", context)
@@ -189,7 +190,7 @@ def survey_public(request: HttpRequest, token: str) -> HttpResponse:
 
 def _survey_public(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     point = active_point(token)
-    form = PublicSurveyForm(request.POST or None)
+    form = PublicSurveyForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -234,6 +234,9 @@ def comment_screen(text: str) -> str:
 def survey_comment_hide(*, by: Actor, response: SurveyResponse, reason: str) -> None:
     if not policies.may_moderate_comments(by, response.point):
         raise _forbidden()
+    held = response.comment_status == SurveyResponse.Comment.HELD
+    if held and not policies.may_release_comments(by):
+        raise _forbidden()
     reason = " ".join(reason.split())
     if not reason:
         message = _("Hãy ghi lý do ẩn góp ý.")
@@ -256,7 +259,7 @@ def survey_comment_hide(*, by: Actor, response: SurveyResponse, reason: str) -> 
 @transaction.atomic
 def survey_comment_release(*, by: Actor, response: SurveyResponse) -> None:
     """A held comment, read by a person and found fit: the office may read it."""
-    if not policies.may_moderate_comments(by, response.point):
+    if not policies.may_release_comments(by):
         raise _forbidden()
     if response.comment_status != SurveyResponse.Comment.HELD:
         raise DomainError(
