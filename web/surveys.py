@@ -61,6 +61,8 @@ def survey_points(request: HttpRequest) -> HttpResponse:
     if not units.exists() and not policies.sees_everything(request.user):
         raise PermissionDenied(_("Bạn không quản lý điểm khảo sát nào."))
     form = SurveyPointForm(request.POST if request.method == "POST" else None, units=units)
+    if not policies.is_internal_affairs(request.user):
+        form.fields["unit"].empty_label = None  # type: ignore[attr-defined]  # its own unit first
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
