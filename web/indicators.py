@@ -74,6 +74,8 @@ def summary(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
     if proposal is None:
         raise Http404(_("Đơn vị chưa có điểm khảo sát."))
     data = survey_summary(inspection.unit, proposal.starts_on, proposal.ends_on)
-    response = HttpResponse(summary_pdf(data, made_at=timezone.now()), content_type="application/pdf")
+    response = HttpResponse(
+        summary_pdf(data, made_at=timezone.now()), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="tong-hop-{code}.pdf"'
     return response

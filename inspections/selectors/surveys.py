@@ -318,13 +318,13 @@ def survey_overview(user: Viewer, *, months: int = 6) -> SurveyOverview:
         SurveyResponse.objects.filter(point__in=points, counted=True, submitted_at__gte=start)
         .annotate(month=TruncMonth("submitted_at"))
         .values("point_id", "month")
-        .annotate(total=Count("pk"), satisfied=Count("pk", filter=SATISFIED))
+        .annotate(total=Count("pk"), happy=Count("pk", filter=SATISFIED))
     )
     by_key: dict[tuple[int, datetime.date], tuple[int, int]] = {}
     for row in counts:
         month = row["month"]
         month_day = month.date() if isinstance(month, datetime.datetime) else month
-        by_key[(row["point_id"], month_day)] = (row["total"], row["satisfied"])
+        by_key[(row["point_id"], month_day)] = (row["total"], row["happy"])
     rows = []
     for point in points:
         cells = []

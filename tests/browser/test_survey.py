@@ -115,9 +115,12 @@ def test_poster_to_answer_to_count_to_the_d2_proposal(
     from axe_playwright_python.sync_playwright import Axe
 
     found = Axe().run(noivu).response
-    print("axe on the survey page:", len(found["passes"]), "rules pass; violations:", [
-        (v["id"], v["impact"]) for v in found["violations"]
-    ])
+    print(
+        "axe on the survey page:",
+        len(found["passes"]),
+        "rules pass; violations:",
+        [(v["id"], v["impact"]) for v in found["violations"]],
+    )
     assert serious_violations(noivu) == []
     context.close()
 

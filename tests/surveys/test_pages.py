@@ -120,7 +120,13 @@ def test_the_survey_path_is_left_out_of_the_logs() -> None:
     assert not keep.filter(access("POST /y-kien/abc/ HTTP/1.1"))
     assert keep.filter(access("GET /khao-sat/ HTTP/1.1"))
     server = logging.LogRecord(
-        "django.server", logging.INFO, "", 0, '"%s" %s %s', ("GET /y-kien/x/ HTTP/1.1", 200, 5), None
+        "django.server",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        ("GET /y-kien/x/ HTTP/1.1", 200, 5),
+        None,
     )
     assert not keep.filter(server)
 

@@ -35,9 +35,9 @@ def test_it_rounds_half_up_on_the_bands_edge() -> None:
 
 
 def test_it_refuses_impossible_counts() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="impossible counts"):
         rate(3, 2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="impossible counts"):
         rate(-1, 2)
 
 
