@@ -426,3 +426,8 @@ def survey_points_for(user: Viewer) -> QuerySet[SurveyPoint]:
 
 def survey_responses_for(user: Viewer) -> QuerySet[SurveyResponse]:
     return SurveyResponse.objects.filter(point__in=survey_points_for(user).values("pk"))
+
+
+def may_import_onestop(user: Viewer) -> bool:
+    """The round's one-stop export (D1, D3) is Internal Affairs' to upload."""
+    return may_manage_movement(user)

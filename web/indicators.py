@@ -9,17 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inspections import policies
-from inspections.documents.surveys import summary_pdf
 from inspections.errors import DomainError
 from inspections.models import Inspection
 from inspections.selectors import visible_inspection
-from inspections.selectors.surveys import INDICATOR_CODES, indicator_proposal, survey_summary
-from inspections.services.indicators import indicator_accept, indicator_override
+from inspections.selectors.indicators import INDICATOR_CODES, indicator_proposal
+from inspections.services.indicators import (
+    evidence_document,
+    indicator_accept,
+    indicator_override,
+)
 from web.errors import form_refusal, message_of
 
 
@@ -69,13 +71,12 @@ def override(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
 
 @login_required
 def summary(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
+    """The document a proposal rests on, as the evidence would be attached."""
     inspection = _inspection(request, pk, code)
     proposal = indicator_proposal(inspection, code)
     if proposal is None:
-        raise Http404(_("Đơn vị chưa có điểm khảo sát."))
-    data = survey_summary(inspection.unit, proposal.starts_on, proposal.ends_on)
-    response = HttpResponse(
-        summary_pdf(data, made_at=timezone.now()), content_type="application/pdf"
-    )
+        raise Http404(_("Tiêu chí này không có giá trị đề xuất."))
+    document, _caption, _note = evidence_document(inspection, proposal)
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="tong-hop-{code}.pdf"'
     return response

@@ -83,6 +83,7 @@ def survey_points(request: HttpRequest) -> HttpResponse:
         "points": survey_point_list(request.user),
         "form": form if units.exists() else None,
         "overview": policies.may_read_survey_overview(request.user),
+        "onestop": policies.may_import_onestop(request.user),
     }
     return render(request, "web/surveys/points.html", context, status=status)
 

@@ -21,6 +21,7 @@ from web import (
     notifications,
     office,
     offline,
+    onestop,
     people,
     people_pages,
     records,
@@ -159,6 +160,8 @@ urlpatterns: list[URLPattern] = [
     # kept out of the logs (config/logs.py).
     path("khao-sat/", surveys.survey_points, name="survey-points"),
     path("khao-sat/tong-hop/", surveys.survey_overview_page, name="survey-overview"),
+    path("khao-sat/mot-cua/", onestop.onestop_page, name="onestop"),
+    path("khao-sat/mot-cua/mau.xlsx", onestop.onestop_template, name="onestop-template"),
     path("khao-sat/<id:pk>/", surveys.survey_point, name="survey-point"),
     path("khao-sat/<id:pk>/mo-dong/", surveys.survey_point_active, name="survey-point-active"),
     path("khao-sat/<id:pk>/ap-phich/", surveys.survey_poster, name="survey-poster"),

@@ -1,5 +1,5 @@
-"""The survey's two documents: a desk's A4 poster with its QR code, and a unit's summary for
-a round, attached to D2 as the evidence of the proposed rate."""
+"""The service indicators' documents: a desk's A4 poster with its QR code, a unit's survey
+summary for a round (D2's evidence), and a unit's rows of the one-stop export (D1, D3)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from inspections.documents.formatting import vn_date, vn_number
 from inspections.documents.qr import qr_data_uri
 from inspections.documents.render import render_pdf
-from inspections.models import SurveyPoint
+from inspections.models import OneStopDossier, SurveyPoint
+from inspections.rates import Rate
 from inspections.selectors.surveys import SurveySummary
 
 
@@ -58,5 +59,45 @@ def summary_pdf(summary: SurveySummary, *, made_at: datetime.datetime) -> bytes:
             "minimum": summary.rate.minimum,
         },
         title=_("Tổng hợp ý kiến người dân: %(unit)s") % {"unit": summary.unit.name},
+        dated=made_at,
+    )
+
+
+def dossiers_pdf(
+    *,
+    unit_name: str,
+    round_name: str,
+    code: str,
+    found: Rate,
+    dossiers: list[OneStopDossier],
+    file_name: str,
+    made_at: datetime.datetime,
+) -> bytes:
+    """The unit's rows of the round's one-stop export, with the rate they give."""
+    rows = [
+        {
+            "line": d.line,
+            "code": d.code,
+            "received": vn_date(d.received_on),
+            "due": vn_date(d.due_on),
+            "resolved": vn_date(d.resolved_on) if d.resolved_on else "—",
+            "on_time": d.on_time,
+            "online": d.online,
+        }
+        for d in dossiers
+    ]
+    return render_pdf(
+        "documents/onestop_rows.html",
+        {
+            "unit_name": unit_name,
+            "round_name": round_name,
+            "code": code,
+            "rate": _percent(found.value),
+            "found": found,
+            "rows": rows,
+            "file_name": file_name,
+            "made_at": vn_date(made_at),
+        },
+        title=_("Số liệu một cửa: %(unit)s") % {"unit": unit_name},
         dated=made_at,
     )

@@ -27,6 +27,7 @@ from inspections.models.notifications import (
     NotificationPreference,
     OutgoingEmail,
 )
+from inspections.models.onestop import OneStopDossier, OneStopImport
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
 from inspections.models.people import Invitation, Profile, display_name
 from inspections.models.record import (
@@ -66,6 +67,8 @@ __all__ = [
     "ModelVersion",
     "Notification",
     "NotificationPreference",
+    "OneStopDossier",
+    "OneStopImport",
     "OrgUnit",
     "OutgoingEmail",
     "Profile",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +16,6 @@ from django.utils.translation import gettext as _
 
 from inspections import policies
 from inspections.models import (
-    Answer,
-    Event,
-    Inspection,
     OrgUnit,
     SurveyBurst,
     SurveyPoint,
@@ -61,78 +57,6 @@ def unit_satisfaction(unit: OrgUnit, starts_on: datetime.date, ends_on: datetime
         total=Count("pk"), satisfied=Count("pk", filter=SATISFIED)
     )
     return rate(counts["satisfied"], counts["total"], minimum=settings.SURVEY_MIN_RESPONSES)
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A value offered to the inspector on D2 (D1, D3 alike), or why there is none."""
-
-    code: str
-    rate: Rate
-    starts_on: datetime.date
-    ends_on: datetime.date
-    accepted: bool = False
-
-    @property
-    def value(self) -> Decimal | None:
-        return self.rate.value
-
-    @property
-    def reason(self) -> str:
-        if self.rate.whole == 0:
-            return _("Chưa có ý kiến nào của người dân trong thời gian của đợt.")
-        if self.rate.value is None:
-            return _(
-                "Mới có %(count)s ý kiến trong thời gian của đợt, cần ít nhất %(minimum)s "
-                "để đề xuất tỷ lệ."
-            ) % {"count": self.rate.whole, "minimum": self.rate.minimum}
-        return ""
-
-
-def satisfaction_proposal(inspection: Inspection) -> Proposal | None:
-    """The D2 proposal of an inspection whose unit has survey desks; None when it has none."""
-    unit = inspection.unit
-    if not SurveyPoint.objects.filter(unit__path__startswith=unit.path).exists():
-        return None
-    round = inspection.round
-    found = unit_satisfaction(unit, round.starts_on, round.ends_on)
-    return Proposal(
-        SATISFACTION_CODE,
-        found,
-        round.starts_on,
-        round.ends_on,
-        accepted=_accepted(inspection, SATISFACTION_CODE, found.value),
-    )
-
-
-INDICATOR_CODES = frozenset({SATISFACTION_CODE})
-
-
-def indicator_proposal(inspection: Inspection, code: str) -> Proposal | None:
-    """The proposal on one criterion of an inspection, if its source has one."""
-    if code == SATISFACTION_CODE:
-        return satisfaction_proposal(inspection)
-    return None
-
-
-def _accepted(inspection: Inspection, code: str, value: Decimal | None) -> bool:
-    """The answer holds the value last accepted from the proposal."""
-    if value is None:
-        return False
-    event = (
-        Event.objects.filter(
-            object_type="inspection",
-            object_id=str(inspection.pk),
-            action="indicator_accepted",
-            data__criterion=code,
-        )
-        .order_by("-at", "-id")
-        .first()
-    )
-    if event is None or event.data.get("value") != str(value):
-        return False
-    answer = Answer.objects.filter(inspection=inspection, criterion__code=code).first()
-    return answer is not None and answer.number == value
 
 
 # --- The summary attached as evidence ---------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The service indicators offered to the inspector (D2 from the citizens' survey): accepting
-a proposal saves the value and its evidence through the same answer and photo services as a
-typed answer; overriding it saves the inspector's own value with the reason."""
+"""The service indicators offered to the inspector (D2 from the citizens' survey, D1 and D3
+from the round's one-stop export): accepting a proposal saves the value and its evidence
+through the same answer and photo services as a typed answer; overriding it saves the
+inspector's own value with the reason."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.documents.formatting import vn_date, vn_number
-from inspections.documents.surveys import summary_pdf
+from inspections.documents.surveys import dossiers_pdf, summary_pdf
 from inspections.errors import DomainError, Problem
-from inspections.models import Answer, EvidencePhoto, Inspection
+from inspections.models import Answer, EvidencePhoto, Inspection, OneStopImport
 from inspections.policies import Actor
-from inspections.selectors.surveys import Proposal, indicator_proposal, survey_summary
+from inspections.selectors.indicators import Proposal, indicator_proposal, unit_dossiers
+from inspections.selectors.surveys import survey_summary
 from inspections.services.audit import record_event
 from inspections.services.evidence import photo_attach
 from inspections.services.inspections import answer_set
@@ -33,19 +35,46 @@ def _usable(inspection: Inspection, code: str) -> Proposal:
     return proposal
 
 
+def evidence_document(inspection: Inspection, proposal: Proposal) -> tuple[bytes, str, str]:
+    """The PDF a proposal rests on, its caption, and the note the answer gets."""
+    now = timezone.now()
+    period = f"{vn_date(proposal.starts_on)} – {vn_date(proposal.ends_on)}"
+    values = {
+        "part": proposal.rate.part,
+        "count": proposal.rate.whole,
+        "rate": vn_number(proposal.value, 1),
+        "period": period,
+    }
+    if proposal.from_survey:
+        summary = survey_summary(inspection.unit, proposal.starts_on, proposal.ends_on)
+        note = _(
+            "Theo khảo sát sự hài lòng tại quầy: %(count)s ý kiến, %(rate)s%% hài lòng "
+            "(%(period)s)."
+        )
+        caption = _("Tổng hợp khảo sát sự hài lòng, %(period)s")
+        return summary_pdf(summary, made_at=now), caption % values, note % values
+    source = OneStopImport.objects.select_related("round").get(round=inspection.round)
+    document = dossiers_pdf(
+        unit_name=inspection.unit.name,
+        round_name=source.round.name,
+        code=proposal.code,
+        found=proposal.rate,
+        dossiers=unit_dossiers(source, inspection),
+        file_name=source.file_name,
+        made_at=now,
+    )
+    note = _("Theo số liệu một cửa của đợt: %(part)s/%(count)s hồ sơ, %(rate)s%%.")
+    caption = _("Số liệu một cửa của đơn vị, %(period)s")
+    return document, caption % values, note % values
+
+
 def indicator_accept(
     *, by: Actor, inspection: Inspection, code: str
 ) -> tuple[Answer, EvidencePhoto]:
-    """Save the proposed value on the criterion, with the source's summary (a PDF made now)
-    as its evidence."""
+    """Save the proposed value on the criterion, with its source's rows or summary (a PDF made
+    now) as the evidence."""
     proposal = _usable(inspection, code)
-    now = timezone.now()
-    period = f"{vn_date(proposal.starts_on)} – {vn_date(proposal.ends_on)}"
-    summary = survey_summary(inspection.unit, proposal.starts_on, proposal.ends_on)
-    document = summary_pdf(summary, made_at=now)  # before any write: it may take a second
-    note = _(
-        "Theo khảo sát sự hài lòng tại quầy: %(count)s ý kiến, %(rate)s%% hài lòng (%(period)s)."
-    ) % {"count": proposal.rate.whole, "rate": vn_number(proposal.value, 1), "period": period}
+    document, caption, note = evidence_document(inspection, proposal)  # before any write
     with transaction.atomic():
         answer = answer_set(
             by=by, inspection=inspection, criterion_code=code, value=proposal.value, note=note
@@ -56,14 +85,10 @@ def indicator_accept(
             target=inspection,
             criterion=code,
             value=str(proposal.value),
-            responses=proposal.rate.whole,
+            cases=proposal.rate.whole,
         )
     photo, _created = photo_attach(
-        by=by,
-        inspection=inspection,
-        data=document,
-        criterion_code=code,
-        caption=_("Tổng hợp khảo sát sự hài lòng, %(period)s") % {"period": period},
+        by=by, inspection=inspection, data=document, criterion_code=code, caption=caption
     )
     return answer, photo
 

@@ -131,7 +131,7 @@ def test_poster_to_answer_to_count_to_the_d2_proposal(
     log_in_inspector(inspector, base)
     inspector.goto(f"{base}/phieu/{inspection.pk}/#c-D2")
     d2 = inspector.locator("#c-D2")
-    expect(d2.locator("[data-proposal]")).to_contain_text("1/1 ý kiến")
+    expect(d2.locator("[data-proposal]")).to_contain_text("1/1 ý kiến hài lòng")
     d2.locator("[data-proposal]").scroll_into_view_if_needed()
     both_sizes(inspector, "survey-d2-proposal")
     d2.get_by_role("button", name="Dùng 100,0% kèm minh chứng").click()

@@ -10,8 +10,8 @@ import pytest
 
 from inspections.errors import DomainError
 from inspections.models import Answer, EvidencePhoto, SurveyBurst, SurveyResponse
+from inspections.selectors.indicators import indicator_proposal
 from inspections.selectors.surveys import (
-    indicator_proposal,
     survey_overview,
     survey_summary,
     unit_satisfaction,

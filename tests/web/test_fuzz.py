@@ -357,6 +357,8 @@ ROUTES: dict[str, Route] = {
     "set_language": Route(form=lambda w: {"language": "en", "next": "/"}),
     "survey-points": Route(form=lambda w: {"unit": str(w["ward"]), "desk": "Quầy 2"}),
     "survey-overview": Route(),
+    "onestop": Route(form=lambda w: {"round": str(w["round"])}, files=("file",)),
+    "onestop-template": Route(),
     "survey-point": Route(kwargs=lambda w: {"pk": w["survey_point"]}),
     "survey-point-active": Route(
         kwargs=lambda w: {"pk": w["survey_point"]}, form=lambda w: {"active": "0"}

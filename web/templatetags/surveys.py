@@ -8,7 +8,7 @@ from django import template
 
 from inspections import policies
 from inspections.models import Inspection
-from inspections.selectors.surveys import INDICATOR_CODES, Proposal, indicator_proposal
+from inspections.selectors.indicators import INDICATOR_CODES, Proposal, indicator_proposal
 
 register = template.Library()
 
