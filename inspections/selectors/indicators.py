@@ -75,23 +75,37 @@ class Proposal:
         ) % {"count": self.rate.whole, "minimum": self.rate.minimum}
 
 
-def indicator_proposal(inspection: Inspection, code: str) -> Proposal | None:
-    """The proposal on one criterion of an inspection, if its source has any data: a desk
-    for D2, the round's one-stop export for D1 and D3."""
+def indicator_proposals(inspection: Inspection) -> dict[str, Proposal]:
+    """Every proposal of an inspection, by criterion code: a desk's answers for D2, the
+    round's one-stop export for D1 and D3. Two queries when there is neither, whatever the
+    model's criteria (the checklist asks once per page)."""
     round = inspection.round
-    if code == SATISFACTION_CODE:
-        if not SurveyPoint.objects.filter(unit__path__startswith=inspection.unit.path).exists():
-            return None
-        found = unit_satisfaction(inspection.unit, round.starts_on, round.ends_on)
-    elif code in (ON_TIME_CODE, ONLINE_CODE):
-        source = OneStopImport.objects.filter(round=round).first()
-        if source is None:
-            return None
-        found = onestop_rate(source, inspection, code)
-    else:
+    found: dict[str, Rate] = {}
+    if SurveyPoint.objects.filter(unit__path__startswith=inspection.unit.path).exists():
+        found[SATISFACTION_CODE] = unit_satisfaction(
+            inspection.unit, round.starts_on, round.ends_on
+        )
+    source = OneStopImport.objects.filter(round=round).first()
+    if source is not None:
+        for code in (ON_TIME_CODE, ONLINE_CODE):
+            found[code] = onestop_rate(source, inspection, code)
+    return {
+        code: Proposal(
+            code,
+            rate_found,
+            round.starts_on,
+            round.ends_on,
+            accepted=_accepted(inspection, code, rate_found.value),
+        )
+        for code, rate_found in found.items()
+    }
+
+
+def indicator_proposal(inspection: Inspection, code: str) -> Proposal | None:
+    """The proposal on one criterion of an inspection, if its source has any data."""
+    if code not in INDICATOR_CODES:
         return None
-    accepted = _accepted(inspection, code, found.value)
-    return Proposal(code, found, round.starts_on, round.ends_on, accepted=accepted)
+    return indicator_proposals(inspection).get(code)
 
 
 def unit_dossiers(source: OneStopImport, inspection: Inspection) -> list[OneStopDossier]:
