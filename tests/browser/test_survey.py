@@ -111,6 +111,12 @@ def test_poster_to_answer_to_count_to_the_d2_proposal(
     noivu.goto(f"{base}/khao-sat/tong-hop/")
     expect(noivu.get_by_role("cell", name=re.compile(r"^100,0\s?% \(1\)$"))).to_be_visible()
     both_sizes(noivu, "survey-overview")
+    noivu.goto(f"{base}/khao-sat/mot-cua/")
+    expect(noivu.get_by_role("link", name="Tải tệp mẫu (.xlsx)")).to_be_visible()
+    both_sizes(noivu, "survey-onestop")
+    noivu.goto(f"{base}/khao-sat/{point.pk}/")
+    expect(noivu.locator("[data-answers]")).to_have_text("1")
+    both_sizes(noivu, "survey-point")
     noivu.goto(url)
     from axe_playwright_python.sync_playwright import Axe
 
