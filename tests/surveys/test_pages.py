@@ -129,6 +129,13 @@ def test_the_survey_path_is_left_out_of_the_logs() -> None:
         None,
     )
     assert not keep.filter(server)
+    # Both configurations apply it: Django's (settings.LOGGING) and gunicorn's.
+    from django.conf import settings
+
+    from config.logs import gunicorn_logging
+
+    assert "private_paths" in settings.LOGGING["handlers"]["stdout"]["filters"]
+    assert "private_paths" in gunicorn_logging("json", "info")["handlers"]["stdout"]["filters"]
 
 
 def test_offices_manage_their_own_desks_only(org: Any, cast: Any) -> None:
