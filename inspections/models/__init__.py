@@ -27,6 +27,7 @@ from inspections.models.notifications import (
     NotificationPreference,
     OutgoingEmail,
 )
+from inspections.models.onestop import OneStopDossier, OneStopImport
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
 from inspections.models.people import Invitation, Profile, display_name
 from inspections.models.record import (
@@ -37,6 +38,7 @@ from inspections.models.record import (
     TeamMember,
 )
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
+from inspections.models.surveys import SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.models.tokens import ApiToken
 
 __all__ = [
@@ -65,6 +67,8 @@ __all__ = [
     "ModelVersion",
     "Notification",
     "NotificationPreference",
+    "OneStopDossier",
+    "OneStopImport",
     "OrgUnit",
     "OutgoingEmail",
     "Profile",
@@ -76,6 +80,9 @@ __all__ = [
     "Round",
     "Section",
     "Signature",
+    "SurveyBurst",
+    "SurveyPoint",
+    "SurveyResponse",
     "TeamMember",
     "UnitResult",
     "UserRole",
