@@ -38,6 +38,12 @@ from inspections.models.record import (
 )
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
 from inspections.models.tokens import ApiToken
+from inspections.models.years import (
+    ProposalDecision,
+    PublishedYearFrozen,
+    YearPolicy,
+    YearResult,
+)
 
 __all__ = [
     "MANDATORY_CATEGORIES",
@@ -68,7 +74,9 @@ __all__ = [
     "OrgUnit",
     "OutgoingEmail",
     "Profile",
+    "ProposalDecision",
     "PublishedVersionFrozen",
+    "PublishedYearFrozen",
     "RankingSnapshot",
     "RecordCounter",
     "Representative",
@@ -79,5 +87,7 @@ __all__ = [
     "TeamMember",
     "UnitResult",
     "UserRole",
+    "YearPolicy",
+    "YearResult",
     "display_name",
 ]
