@@ -132,7 +132,10 @@ def year_policy_page(request: HttpRequest, year: int) -> HttpResponse:
         {
             **entry,
             "display": class_names(policy).get(str(entry["code"]), ""),
-            "value": request.POST.get(f"min_{entry['code']}", entry["minimum_score"]),
+            # Vietnamese style ("90,00"); the service reads a comma or a point.
+            "value": request.POST.get(
+                f"min_{entry['code']}", str(entry["minimum_score"]).replace(".", ",")
+            ),
             "errors": errors.get(f"classes.{entry['code']}", []),
         }
         for entry in policy.classes
