@@ -84,3 +84,30 @@ def test_the_api_writes_nothing_here(rounds, cast):
     client = client_for(cast.internal_affairs)
     assert client.post("/api/v1/years/2026/results/", {}).status_code == 405
     assert client.delete("/api/v1/years/2026/proposals/").status_code == 405
+
+
+def test_the_queries_do_not_grow_with_the_units(rounds, cast, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OrgUnitFactory
+    from tests.inspections.year_builders import result
+
+    def count(path: str) -> int:
+        client = client_for(cast.leader)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    paths = ("/api/v1/years/2026/results/", "/api/v1/years/2026/proposals/")
+    [count(p) for p in paths]  # a first request fills per-process caches
+    before = [count(p) for p in paths]
+    for n in range(30):
+        unit = OrgUnitFactory(code=f"P{n}", name=f"Phường {n}", parent=org.city, group=org.wards)
+        for round_ in rounds:
+            result(round_, unit, str(60 + n))
+        proposal_decide(
+            by=cast.internal_affairs, year=2026, unit=unit, proposed=n % 2 == 0, reason="Lý do"
+        )
+    assert [count(p) for p in paths] == before
+    assert max(before) <= 12
