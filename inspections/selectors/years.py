@@ -188,9 +188,7 @@ def _notes(row: YearRow, policy: YearPolicy) -> YearRow:
         }.get(row.unranked_reason, "")
     if row.capped:
         name = class_names(policy).get(policy.critical_cap, policy.critical_cap)
-        row.cap_note = _("giới hạn ở %(class)s do có tiêu chí ★ không đạt") % {
-            "class": name
-        }
+        row.cap_note = _("giới hạn ở %(class)s do có tiêu chí ★ không đạt") % {"class": name}
     return row
 
 

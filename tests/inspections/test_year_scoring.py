@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -164,7 +165,7 @@ def test_rank_is_a_function_of_class_and_score(rows: list[tuple[str | None, Deci
         key = (row.classification, row.rounded_score)
         assert seen.setdefault(key, row.rank) == row.rank
     better = [r for r in ranked if r.rank is not None]
-    for a, b in zip(better, better[1:], strict=False):
+    for a, b in itertools.pairwise(better):
         assert (ORDER.index(a.classification or ""), -(a.rounded_score or 0)) <= (
             ORDER.index(b.classification or ""),
             -(b.rounded_score or 0),
