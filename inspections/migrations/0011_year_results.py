@@ -4,6 +4,65 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# A published year's rules and results never change, whatever path (raw SQL included): the
+# models refuse it (PublishedYearFrozen) and, on PostgreSQL, so does the database. Who saved
+# or published may still become NULL when an account is deleted. INSERT stays open so that a
+# restore (loaddata into an empty database) can put a published year back.
+FROZEN_SQL = """
+CREATE OR REPLACE FUNCTION inspections_year_policy_frozen() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status = 'published' AND (
+        TG_OP = 'DELETE'
+        OR (NEW.year, NEW.status, NEW.minimum_rounds, NEW.classes::text, NEW.critical_cap,
+            NEW.propose_classes::text, NEW.require_no_critical, NEW.require_actions_verified,
+            NEW.require_commitment, NEW.published_at)
+           IS DISTINCT FROM
+           (OLD.year, OLD.status, OLD.minimum_rounds, OLD.classes::text, OLD.critical_cap,
+            OLD.propose_classes::text, OLD.require_no_critical, OLD.require_actions_verified,
+            OLD.require_commitment, OLD.published_at)
+    ) THEN
+        RAISE EXCEPTION 'year % is published: its rules cannot change', OLD.year
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION inspections_year_result_frozen() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'year result % is published: it cannot change', OLD.id
+        USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+CREATE TRIGGER inspections_yearpolicy_frozen
+    BEFORE UPDATE OR DELETE ON inspections_yearpolicy
+    FOR EACH ROW EXECUTE FUNCTION inspections_year_policy_frozen();
+CREATE TRIGGER inspections_yearresult_frozen
+    BEFORE UPDATE OR DELETE ON inspections_yearresult
+    FOR EACH ROW EXECUTE FUNCTION inspections_year_result_frozen();
+"""
+
+UNFROZEN_SQL = """
+DROP TRIGGER IF EXISTS inspections_yearresult_frozen ON inspections_yearresult;
+DROP TRIGGER IF EXISTS inspections_yearpolicy_frozen ON inspections_yearpolicy;
+DROP FUNCTION IF EXISTS inspections_year_result_frozen();
+DROP FUNCTION IF EXISTS inspections_year_policy_frozen();
+"""
+
+
+class OnPostgreSQL(migrations.RunSQL):
+    """RunSQL on PostgreSQL only (as in 0003): SQLite keeps the rule in the models."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -253,4 +312,5 @@ class Migration(migrations.Migration):
                 name="yearresult_score_0_100",
             ),
         ),
+        OnPostgreSQL(FROZEN_SQL, UNFROZEN_SQL),
     ]

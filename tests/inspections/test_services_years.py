@@ -270,3 +270,22 @@ def test_a_unit_outside_the_year_cannot_be_proposed(rounds, cast, org):
         reason="Thử",
     )
     assert timezone.now()
+
+
+def test_the_database_keeps_a_published_year_too(rounds, cast):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the triggers are PostgreSQL's (SQLite relies on the models)")
+    policy = year_publish(by=cast.internal_affairs, year=2026, confirmed=True)
+    for sql in (
+        "UPDATE inspections_yearpolicy SET minimum_rounds = 1 WHERE id = %s",
+        "UPDATE inspections_yearresult SET rank = 1 WHERE policy_id = %s",
+        "DELETE FROM inspections_yearresult WHERE policy_id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [policy.pk])
+    with connection.cursor() as cursor:  # who published may still be forgotten
+        cursor.execute(
+            "UPDATE inspections_yearpolicy SET published_by_id = NULL WHERE id = %s", [policy.pk]
+        )
