@@ -150,3 +150,14 @@ def test_proposals_download_as_xlsx_and_pdf(rounds: Any, cast: Any) -> None:
     assert any(row[2] == "Phường An Lạc" and "cam kết" in row[7] for row in rows[5:])
     pdf = client.get(page, {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_an_office_reads_the_published_year_without_links_to_other_units(
+    rounds: Any, cast: Any, org: Any
+) -> None:
+    from inspections.services import year_publish
+
+    year_publish(by=cast.internal_affairs, year=2026, confirmed=True)
+    html = sign_in(cast.ward_office).get(reverse("year", args=[2026])).content.decode()
+    assert "Sở Tài chính" in html and reverse("unit", args=["STC"]) not in html
+    assert reverse("year-proposals", args=[2026]) not in html
