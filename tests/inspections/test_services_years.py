@@ -289,3 +289,25 @@ def test_the_database_keeps_a_published_year_too(rounds, cast):
         cursor.execute(
             "UPDATE inspections_yearpolicy SET published_by_id = NULL WHERE id = %s", [policy.pk]
         )
+
+
+def test_an_unverified_action_of_the_year_holds_a_proposal_back(rounds, cast, org, version):
+    from inspections.models import CorrectiveAction, Criterion, Inspection
+
+    Commitment.objects.create(unit=org.noi_vu, year=2026, created_by=cast.leader)
+    inspection = Inspection.objects.create(
+        round=rounds[0], unit=org.noi_vu, inspector=cast.inspector, unit_name_snapshot="Sở Nội vụ"
+    )
+    action = CorrectiveAction.objects.create(
+        inspection=inspection,
+        criterion=Criterion.objects.filter(version=version).first(),
+        unit=org.noi_vu,
+        reason=CorrectiveAction.Reason.FLAGGED,
+        due_on=datetime.date(2026, 4, 15),
+        status=CorrectiveAction.Status.RESPONDED,
+    )
+    row = {r.unit_code: r for r in year_proposals(year=2026).rows}["SNV"]
+    assert row.shortfalls == ("actions",)
+    assert row.reasons == ["Còn 1 yêu cầu khắc phục chưa được xác nhận"]
+    CorrectiveAction.objects.filter(pk=action.pk).update(status=CorrectiveAction.Status.VERIFIED)
+    assert {r.unit_code: r for r in year_proposals(year=2026).rows}["SNV"].proposed
