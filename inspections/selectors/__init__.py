@@ -29,6 +29,7 @@ from inspections.selectors.checklist import (
 )
 from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.commitments import CommitmentBoard, commitment_board, commitment_list
+from inspections.selectors.dashboard import Dashboard, dashboard_data
 from inspections.selectors.editions import (
     EditionDiff,
     edition_diff,
@@ -99,6 +100,7 @@ __all__ = [
     "Checklist",
     "CommitmentBoard",
     "CriterionRow",
+    "Dashboard",
     "EditionDiff",
     "GroupEnds",
     "GroupRanking",
@@ -125,6 +127,7 @@ __all__ = [
     "class_order_names",
     "commitment_board",
     "commitment_list",
+    "dashboard_data",
     "earlier_round_actions",
     "edition_diff",
     "edition_list",
