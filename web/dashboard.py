@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections import selectors
 from inspections.display import number, percent
@@ -62,7 +63,7 @@ def _classes(board: Dashboard) -> dict[str, Any] | None:
     rows = [
         charts.StackRow(
             label=g.group.name,
-            note=_("%(n)s đơn vị") % {"n": g.units},
+            note=ngettext("%(n)s đơn vị", "%(n)s đơn vị", g.units) % {"n": g.units},
             segments=[
                 charts.Segment(c.units, css[i], f"{c.name}: {c.units}")
                 for i, c in enumerate(g.classes)
@@ -352,7 +353,7 @@ def _progress(board: Dashboard) -> dict[str, Any] | None:
         rows.append(
             charts.StackRow(
                 label=label,
-                note=_("%(n)s đơn vị") % {"n": p.assigned},
+                note=ngettext("%(n)s đơn vị", "%(n)s đơn vị", p.assigned) % {"n": p.assigned},
                 segments=[
                     charts.Segment(v, c, f"{name}: {v}")
                     for v, (c, name) in zip(values, css, strict=True)
