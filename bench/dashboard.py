@@ -18,7 +18,6 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = ["Khối sở, ban, ngành", "Khối phường, xã", "Khối đơn vị sự nghiệp", "Khối trường học"]
