@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 
 from inspections import selectors
 from inspections.display import number, percent
-from inspections.selectors.dashboard import NO_CLASS, Dashboard
+from inspections.selectors.dashboard import NO_CLASS
+from inspections.selectors.dashboard_figures import Dashboard
 from web import charts
 from web.rounds import require_reader
 

@@ -29,7 +29,8 @@ from inspections.selectors.checklist import (
 )
 from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.commitments import CommitmentBoard, commitment_board, commitment_list
-from inspections.selectors.dashboard import Dashboard, dashboard_data
+from inspections.selectors.dashboard import dashboard_data
+from inspections.selectors.dashboard_figures import Dashboard
 from inspections.selectors.editions import (
     EditionDiff,
     edition_diff,

@@ -231,7 +231,7 @@ ROUTES: dict[str, Route] = {
     "round-publish": Route(
         kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"reason": "Lý do", "confirm": "1"}
     ),
-    "dashboard": Route(),
+    "dashboard": Route(query=("year", "round", "group")),
     "editions": Route(),
     "edition": Route(
         kwargs=lambda w: {"pk": w["edition_draft"]},
@@ -316,7 +316,18 @@ ROUTES: dict[str, Route] = {
     ),
     "person-state": Route(kwargs=lambda w: {"pk": w["person"], "step": "khoa"}, form=lambda w: {}),
     "actions": Route(
-        query=("status", "unit", "round", "overdue", "due_after", "due_before", "trang")
+        query=(
+            "status",
+            "unit",
+            "round",
+            "overdue",
+            "due_after",
+            "due_before",
+            "trang",
+            "group",
+            "criterion",
+            "reason",
+        )
     ),
     "action": Route(kwargs=lambda w: {"pk": w["action"]}),
     "action-respond": Route(
