@@ -75,15 +75,40 @@ def _classes(board: Dashboard) -> dict[str, Any] | None:
     total = sum(g.units for g in board.classes)
     top = board.classes[0].classes[0]
     best = max(board.classes, key=lambda g: g.classes[0].units / g.units if g.units else 0)
+    best_units = sum(g.classes[0].units for g in board.classes)
     if not total:
         fact = _("%(round)s: chưa có đơn vị nào có kết quả.") % {"round": board.round.name}
+    elif not best_units:
+        counts: dict[str, int] = {}
+        for g in board.classes:
+            for c in g.classes:
+                counts[c.name] = counts.get(c.name, 0) + c.units
+        common = max(counts, key=lambda name: counts[name])
+        fact = _(
+            "%(round)s: không đơn vị nào xếp loại %(class)s; nhiều nhất là %(common)s "
+            "(%(n)s/%(total)s đơn vị)."
+        ) % {
+            "round": board.round.name,
+            "class": top.name,
+            "common": common,
+            "n": counts[common],
+            "total": total,
+        }
+    elif len(board.classes) == 1:
+        fact = _("%(round)s, %(group)s: %(n)s/%(total)s đơn vị xếp loại %(class)s.") % {
+            "round": board.round.name,
+            "group": best.group.name,
+            "n": best_units,
+            "total": total,
+            "class": top.name,
+        }
     else:
         fact = _(
             "%(round)s: %(n)s/%(total)s đơn vị xếp loại %(class)s; cao nhất là %(group)s "
             "(%(g_n)s/%(g_total)s)."
         ) % {
             "round": board.round.name,
-            "n": sum(g.classes[0].units for g in board.classes),
+            "n": best_units,
             "total": total,
             "class": top.name,
             "group": best.group.name,

@@ -59,6 +59,8 @@ def test_every_chart_has_a_sentence_a_table_and_a_link(
             assert f'id="{one}"' in html
     assert html.count("<details>") >= 6 and "style=" not in html and "<script>" not in html
     assert "Khối phường, xã: 1/1 đơn vị chưa đạt tiêu chí A1" in html
+    # Held at the cap by A5: nobody in the best class, so the sentence names the commonest.
+    assert "Quý IV/2026: không đơn vị nào xếp loại Xuất sắc; nhiều nhất là" in html
     assert "Quý IV/2026: 1 đơn vị không đạt tiêu chí ★; nhiều nhất là A5 (1 đơn vị)." in html
     assert "1 đơn vị có 2 yêu cầu khắc phục quá hạn; nhiều nhất là Phường An Lạc (2)" in html
     assert "Quý IV/2026: 1/1 đơn vị đã được duyệt, 0 chờ duyệt; hạn 31/12/2026." in html
@@ -86,6 +88,7 @@ def test_a_group_chosen_keeps_only_its_units(open_round: Any, org: Any, cast: An
     assert 'id="heat-fact" class="viz__fact">Quý IV/2026: không đơn vị nào' in html
     html = leader.get(reverse("dashboard"), {"group": org.wards.pk}).content.decode()
     assert "Khối phường, xã: 1/1 đơn vị chưa đạt tiêu chí A1" in html
+    assert "Quý IV/2026, Khối phường, xã: 1/1 đơn vị xếp loại Xuất sắc." in html
 
 
 @pytest.mark.parametrize(
