@@ -21,6 +21,7 @@ from inspections import selectors
 from inspections.display import number, percent
 from inspections.selectors.dashboard import NO_CLASS
 from inspections.selectors.dashboard_figures import Dashboard
+from inspections.selectors.rankings import cap_note
 from web import charts
 from web.rounds import require_reader
 
@@ -42,6 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "overdue": _overdue(board),
         "coverage": _coverage(board),
         "progress": _progress(board),
+        "ends": _ends(board),
     }
     return render(request, "web/dashboard/index.html", context)
 
@@ -404,3 +406,27 @@ def _progress(board: Dashboard) -> dict[str, Any] | None:
         "legend": charts.legend(css),
         "rows": [(p, _link("round", [p.round.pk], group=p.group.id)) for p in board.progress],
     }
+
+
+def _ends(board: Dashboard) -> list[dict[str, Any]]:
+    """The best and the last units of each group in the round, in ranking order, each with
+    why a ★ failure holds it at the cap."""
+    if board.round is None:
+        return []
+    round_ = board.round
+    names = selectors.class_names({round_.version_id})
+
+    def entry(result: Any) -> dict[str, Any]:
+        name = names.get((round_.version_id, result.classification), "")
+        return {"result": result, "class_name": name, "cap": cap_note(name, result.capped_by)}
+
+    shown = {g.id for g in board.groups}
+    return [
+        {
+            "group": group.group_name,
+            "top": [entry(r) for r in group.top],
+            "bottom": [entry(r) for r in group.bottom],
+        }
+        for group in selectors.top_and_bottom(round_)
+        if group.top and group.top[0].group_id in shown
+    ]
