@@ -249,8 +249,8 @@ def _follow_up(q3: Round, q4: Round, users: dict[str, Any], rng: random.Random) 
 
 
 def _notifications(users: dict[str, Any]) -> None:
-    """The bell is alive on first run: this month's commitment reminders (the demo units
-    have signed none) and the year's results exported by Internal Affairs and the leader
+    """The bell is alive on first run: this month's commitment reminders (to the units
+    not in SIGNED) and the year's results exported by Internal Affairs and the leader
     join what the rounds told everyone; the oldest of each is read."""
     remind_commitments(today=timezone.localdate())
     for username in ("noivu", "lanhdao"):
