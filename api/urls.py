@@ -6,6 +6,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import (
+    dashboard,
     directory,
     follow_up,
     history,
@@ -32,6 +33,7 @@ v1: list[URLPattern] = [
     path("groups/", directory.GroupListView.as_view(), name="groups"),
     path("models/", directory.ModelListView.as_view(), name="models"),
     path("models/<pk>/", directory.ModelDetailView.as_view(), name="model"),
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("rounds/", rounds.RoundListView.as_view(), name="rounds"),
     path("rounds/<pk>/", rounds.RoundDetailView.as_view(), name="round"),
     path("rounds/<pk>/open/", rounds.RoundOpenView.as_view(), name="round-open"),

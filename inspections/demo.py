@@ -1,4 +1,5 @@
-"""Demo data: a realistic organisation, two rounds and every role, built through the services."""
+"""Demo data: a realistic organisation, a year of four quarterly rounds and every role, built
+through the services."""
 
 from __future__ import annotations
 
@@ -145,50 +146,79 @@ def _users(units: dict[str, OrgUnit], password: str) -> dict[str, Any]:
     return found
 
 
+# The four quarters of the demo year: three published with their rankings, the last open.
+YEAR = 2026
+QUARTERS = [
+    ("Quý I/2026", datetime.date(YEAR, 1, 1), datetime.date(YEAR, 3, 31)),
+    ("Quý II/2026", datetime.date(YEAR, 4, 1), datetime.date(YEAR, 6, 30)),
+    ("Quý III/2026", datetime.date(YEAR, 7, 1), datetime.date(YEAR, 9, 30)),
+    ("Quý IV/2026", datetime.date(YEAR, 10, 1), datetime.date(YEAR, 12, 31)),
+]
+# Units that sign the year's commitment in the demo (the others are reminded).
+SIGNED = ("SNV", "STC", "SXD", "SYT", "PANLAC", "PBACSON", "PDONGHOA", "DPTTH", "TTPVHCC")
+
+
 def _rounds(version: ModelVersion, units: dict[str, OrgUnit], users: dict[str, Any]) -> None:
     noivu = users["noivu"]
     rng = random.Random(2026)
-    q3 = services.round_create(
-        by=noivu,
-        name="Quý III/2026",
-        version=version,
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-        open_now=True,
-    )
-    q4 = services.round_create(
-        by=noivu,
-        name="Quý IV/2026",
-        version=version,
-        starts_on=datetime.date(2026, 10, 1),
-        ends_on=datetime.date(2026, 12, 31),
-        open_now=True,
-    )
+    rounds = [
+        services.round_create(
+            by=noivu, name=name, version=version, starts_on=start, ends_on=end, open_now=True
+        )
+        for name, start, end in QUARTERS
+    ]
+    *published, q4 = rounds
     ranked = [u for u in units.values() if u.group_id is not None]
-    plan = _assign(q3, ranked, users) | _assign(q4, ranked, users)
-    for unit in ranked:
-        _inspect(q3, unit, plan[(q3.pk, unit.pk)], rng, outcome="approve")
-    # Quý III was reviewed in its own quarter: its actions fell due long ago.
-    CorrectiveAction.objects.filter(inspection__round=q3).update(
-        due_on=q3.ends_on + datetime.timedelta(days=version.action_due_days)
-    )
-    services.round_close(round=q3, by=noivu, confirmed=True)
-    # Sở Nội vụ's own units wait for a reviewer from outside it: published without them.
-    services.round_publish(
-        round=q3,
-        by=noivu,
-        reason="Phiếu của các đơn vị thuộc Sở Nội vụ chờ người duyệt ngoài Sở.",
-        confirmed=True,
-    )
+    plan: dict[Any, Any] = {}
+    for round_ in rounds:
+        plan |= _assign(round_, ranked, users)
+    # Each unit has its own level and its own way through the year, so trends and movers
+    # tell something: some improve quarter after quarter, some slip.
+    levels = {u.pk: rng.choice([0.6, 0.7, 0.8, 0.85, 0.9]) for u in ranked}
+    drift = {u.pk: rng.choice([-0.06, -0.03, 0.0, 0.03, 0.05, 0.08]) for u in ranked}
+    for i, round_ in enumerate(published):
+        for unit in ranked:
+            quality = min(1.0, max(0.4, levels[unit.pk] + drift[unit.pk] * i))
+            _inspect(
+                round_,
+                unit,
+                plan[(round_.pk, unit.pk)],
+                rng,
+                outcome="approve",
+                quality=quality,
+                flags=round_ is published[-1],
+            )
+        # Reviewed in its own quarter: its actions fell due long ago.
+        CorrectiveAction.objects.filter(inspection__round=round_).update(
+            due_on=round_.ends_on + datetime.timedelta(days=version.action_due_days)
+        )
+        services.round_close(round=round_, by=noivu, confirmed=True)
+        # Sở Nội vụ's own units wait for a reviewer from outside it: published without them.
+        services.round_publish(
+            round=round_,
+            by=noivu,
+            reason="Phiếu của các đơn vị thuộc Sở Nội vụ chờ người duyệt ngoài Sở.",
+            confirmed=True,
+        )
+    q3 = published[-1]
 
     q4_outcomes = ["approve"] * 11 + ["submit"] * 3 + ["return"] + ["draft"] * 2 + [None] * 3
     for unit, outcome in zip(ranked, q4_outcomes, strict=False):
         if outcome is not None:
-            _inspect(q4, unit, plan[(q4.pk, unit.pk)], rng, outcome=outcome)
+            quality = min(1.0, max(0.4, levels[unit.pk] + drift[unit.pk] * 3))
+            _inspect(q4, unit, plan[(q4.pk, unit.pk)], rng, outcome=outcome, quality=quality)
     for code in ("PANLAC", "SXD", "DPTTH"):
         office_user = users[code.lower()]
         _inspect(q4, units[code], office_user, rng, outcome="submit", kind=Inspection.Kind.SELF)
     _follow_up(q3, q4, users, rng)
+    for code in SIGNED:
+        services.commitment_record(
+            by=users[code.lower()],
+            unit=units[code],
+            year=YEAR,
+            signed_on=datetime.date(YEAR, 1, 15) + datetime.timedelta(days=rng.randrange(40)),
+            data=_demo_photo(f"{code} cam kết {YEAR}", rng),
+        )
 
 
 def _follow_up(q3: Round, q4: Round, users: dict[str, Any], rng: random.Random) -> None:
@@ -219,8 +249,8 @@ def _follow_up(q3: Round, q4: Round, users: dict[str, Any], rng: random.Random) 
 
 
 def _notifications(users: dict[str, Any]) -> None:
-    """The bell is alive on first run: this month's commitment reminders (the demo units
-    have signed none) and the year's results exported by Internal Affairs and the leader
+    """The bell is alive on first run: this month's commitment reminders (to the units
+    not in SIGNED) and the year's results exported by Internal Affairs and the leader
     join what the rounds told everyone; the oldest of each is read."""
     remind_commitments(today=timezone.localdate())
     for username in ("noivu", "lanhdao"):
@@ -257,16 +287,21 @@ def _inspect(
     *,
     outcome: str,
     kind: str = Inspection.Kind.OFFICIAL,
+    quality: float | None = None,
+    flags: bool = True,
 ) -> Inspection:
+    """`flags`: the inspector also asks for fixes of poor answers (earlier quarters: only
+    the ★ failures open actions, so the demo's follow-up stays readable)."""
     inspection, _created = services.inspection_create(
         by=inspector, round=round_, unit=unit, kind=kind
     )
-    quality = rng.choice([0.55, 0.7, 0.8, 0.9, 0.95, 1.0])
+    if quality is None:
+        quality = rng.choice([0.55, 0.7, 0.8, 0.9, 0.95, 1.0])
     criteria = Criterion.objects.filter(version=round_.version).order_by("section__order", "order")
     for criterion in criteria:
         value, note = _answer(criterion, quality, rng)
         # A failed or poor answer, half the time (True == 1 in Python: a pass is never one).
-        flagged = value in (False, 0, 1) and rng.random() < 0.5 and value is not True
+        flagged = flags and value in (False, 0, 1) and rng.random() < 0.5 and value is not True
         services.answer_set(
             by=inspector,
             inspection=inspection,

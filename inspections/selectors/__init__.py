@@ -29,6 +29,8 @@ from inspections.selectors.checklist import (
 )
 from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.commitments import CommitmentBoard, commitment_board, commitment_list
+from inspections.selectors.dashboard import dashboard_data
+from inspections.selectors.dashboard_figures import Dashboard
 from inspections.selectors.editions import (
     EditionDiff,
     edition_diff,
@@ -113,6 +115,7 @@ __all__ = [
     "Checklist",
     "CommitmentBoard",
     "CriterionRow",
+    "Dashboard",
     "EditionDiff",
     "GroupEnds",
     "GroupRanking",
@@ -145,6 +148,7 @@ __all__ = [
     "commitment_board",
     "commitment_list",
     "criteria_text",
+    "dashboard_data",
     "earlier_round_actions",
     "edition_diff",
     "edition_list",

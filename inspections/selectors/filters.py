@@ -267,6 +267,14 @@ class ActionFilter(django_filters.FilterSet):
     )
     unit = id_filter("unit_id", gettext_lazy("Đơn vị"))
     round = id_filter("inspection__round_id", gettext_lazy("Đợt kiểm tra"))
+    # The dashboard's charts link here: a group, a criterion, ★ failures only.
+    group = id_filter("unit__group_id", gettext_lazy("Khối thi đua"))
+    criterion = django_filters.CharFilter(
+        field_name="criterion__code", label=gettext_lazy("Tiêu chí"), max_length=10
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=CorrectiveAction.Reason.choices, label=gettext_lazy("Lý do")
+    )
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue",
         choices=[("1", gettext_lazy("Quá hạn")), ("0", gettext_lazy("Chưa quá hạn"))],

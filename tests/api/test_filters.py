@@ -84,3 +84,29 @@ def test_the_commitments_page_refuses_a_year_it_cannot_read(cast, year):
     assert response.status_code == 400
     with pytest.raises(DomainError):
         commitment_list(user=cast.ward_office, query={"year": year})
+
+
+def test_actions_filter_by_group_criterion_and_reason(cast, open_round, org):
+    """The dashboard's charts link to the actions behind them with these three."""
+    from inspections.selectors import action_list
+    from tests.inspections.builders import approved_inspection
+
+    approved_inspection(
+        open_round,
+        org.ward,
+        cast.inspector,
+        internal_affairs=cast.internal_affairs,
+        value_for={"A1": 1, "A5": False},
+        flagged=["A1"],
+    )
+
+    def codes(**query):
+        rows = action_list(user=cast.leader, query={k: str(v) for k, v in query.items()})
+        return sorted(rows.values_list("criterion__code", flat=True))
+
+    assert codes(group=org.wards.pk) == ["A1", "A5"]
+    assert codes(group=org.departments.pk) == []
+    assert codes(reason="critical_failed") == ["A5"]
+    assert codes(criterion="A1", group=org.wards.pk) == ["A1"]
+    with pytest.raises(DomainError):
+        codes(reason="other")

@@ -56,6 +56,12 @@ CASES = [
     case("groups", "get", "/api/v1/groups/", EVERYONE),
     case("models", "get", "/api/v1/models/", EVERYONE),
     case("model", "get", "/api/v1/models/{version}/", EVERYONE),
+    case(
+        "dashboard",
+        "get",
+        "/api/v1/dashboard/",
+        "insp=403 other=403 ward=403 dept=403 ia=200 lead=200",
+    ),
     case("rounds", "get", "/api/v1/rounds/", EVERYONE),
     case("round", "get", "/api/v1/rounds/{round}/", EVERYONE),
     case(

@@ -233,7 +233,7 @@ ROUTES: dict[str, Route] = {
     "round-publish": Route(
         kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"reason": "Lý do", "confirm": "1"}
     ),
-    "dashboard": Route(),
+    "dashboard": Route(query=("year", "round", "group")),
     "year-index": Route(),
     "year": Route(kwargs=lambda w: {"year": 2026}, query=("group", "format")),
     "year-policy": Route(
@@ -342,7 +342,18 @@ ROUTES: dict[str, Route] = {
     ),
     "person-state": Route(kwargs=lambda w: {"pk": w["person"], "step": "khoa"}, form=lambda w: {}),
     "actions": Route(
-        query=("status", "unit", "round", "overdue", "due_after", "due_before", "trang")
+        query=(
+            "status",
+            "unit",
+            "round",
+            "overdue",
+            "due_after",
+            "due_before",
+            "trang",
+            "group",
+            "criterion",
+            "reason",
+        )
     ),
     "action": Route(kwargs=lambda w: {"pk": w["action"]}),
     "action-respond": Route(
