@@ -36,7 +36,13 @@ from inspections.models.record import (
     Signature,
     TeamMember,
 )
-from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
+from inspections.models.rounds import (
+    Assignment,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Round,
+    UnitResult,
+)
 from inspections.models.tokens import ApiToken
 
 __all__ = [
@@ -70,6 +76,7 @@ __all__ = [
     "Profile",
     "PublishedVersionFrozen",
     "RankingSnapshot",
+    "RankingSnapshotRow",
     "RecordCounter",
     "Representative",
     "RoleKind",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,6 +15,7 @@ from inspections.models import (
     NotificationPreference,
     OrgUnit,
     RoleKind,
+    UserRole,
 )
 from inspections.policies import Actor, Viewer
 from inspections.selectors.filters import NotificationFilter, filtered
@@ -27,6 +28,28 @@ def office_people(unit: OrgUnit) -> list[Actor]:
         is_active=True, roles__kind=RoleKind.OFFICE, roles__unit_id__in=ancestors
     )
     return list(people.distinct().order_by("pk"))
+
+
+def office_people_of_units(units: Iterable[tuple[int, str]]) -> dict[int, list[Actor]]:
+    """`office_people` of many units (id, path) at once, in one query: publishing a ranking
+    of 50,000 units tells each unit's office without a query per unit."""
+    holders: dict[int, list[Actor]] = {}
+    roles = UserRole.objects.filter(kind=RoleKind.OFFICE, user__is_active=True)
+    for role in roles.select_related("user").order_by("user_id"):
+        holders.setdefault(role.unit_id, []).append(role.user)
+    found: dict[int, list[Actor]] = {}
+    if not holders:
+        return found
+    for unit_id, path in units:
+        people = {
+            person.pk: person
+            for part in path.strip("/").split("/")
+            if part
+            for person in holders.get(int(part), [])
+        }
+        if people:
+            found[unit_id] = [people[pk] for pk in sorted(people)]
+    return found
 
 
 def internal_affairs_people() -> list[Actor]:
