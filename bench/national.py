@@ -11,6 +11,9 @@ and its movement are what the product stores. Prints: ranking compute (`ranking_
 of all groups of the last round, median of `--runs`), snapshot read (`ranking_for_round`
 of that published round), the unit page and the dashboard (Django test client, as a leader)
 and the ranking page's XLSX and CSV of all groups, each with its query count.
+`--only compute` (repeatable: compute, read, pages, exports) measures only those parts;
+`--keep DATABASE_URL` builds into that database and keeps it, and measures a database that
+holds the data already without building again: the same rows timed by two branches' code.
 """
 
 from __future__ import annotations
@@ -39,11 +42,15 @@ ROUNDS = (
     ("Quý III/2026", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
     ("Quý IV/2026", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)),
 )
+PARTS = ("compute", "read", "pages", "exports")
 KINDS = ["Phòng", "Sở", "Phường", "Xã", "Trường", "Trung tâm", "Ban", "Bệnh viện"]
 
 
 @contextmanager
-def throwaway_database(name: str) -> Iterator[str]:
+def throwaway_database(name: str, kept: str | None) -> Iterator[str]:
+    if kept:  # built once, kept, and measured again (e.g. by the code of another branch)
+        yield kept
+        return
     url = os.environ.get("DATABASE_URL", "")
     if not url or url.startswith("sqlite"):
         with tempfile.TemporaryDirectory(prefix="bench-national-") as folder:
@@ -194,17 +201,31 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db-name", default="bench_national")
+    parser.add_argument(
+        "--keep",
+        metavar="DATABASE_URL",
+        help="build into this database and keep it; when it holds the data already, measure it",
+    )
+    parser.add_argument("--only", choices=PARTS, action="append", help="measure only these")
     args = parser.parse_args()
-    with throwaway_database(args.db_name) as url:
+    parts = set(args.only or PARTS)
+    with throwaway_database(args.db_name, args.keep) as url:
         setup_django(url)
+        from django.contrib.auth import get_user_model
         from django.db import connection
         from django.test import Client
 
-        from inspections.models import RankingSnapshot, UnitResult
+        from inspections.models import OrgUnit, RankingSnapshot, Round, UnitResult
         from inspections.selectors import ranking_compute, ranking_for_round
 
         start = time.perf_counter()
-        last, unit, leader = make_data(args.units)
+        if OrgUnit.objects.exists():
+            last = Round.objects.order_by("-ends_on").first()
+            unit = OrgUnit.objects.get(code="DV00001")
+            leader = get_user_model().objects.get(username="lanhdao")
+            args.units = OrgUnit.objects.count()
+        else:
+            last, unit, leader = make_data(args.units)
         import inspections
 
         print(f"code: {Path(inspections.__file__).parent.parent}")
@@ -214,18 +235,23 @@ def main() -> None:
             f"unit results: {UnitResult.objects.count()}, published rounds: "
             f"{RankingSnapshot.objects.count()}"
         )
+        assert last is not None
         groups = ranking_compute(round=last)
         rows = [row for group in groups for row in group.rows]
         ranked = sum(1 for row in rows if row.rank is not None)
         moved = sum(1 for row in rows if row.movement is not None)
         print(f"ranking rows: {len(rows)} ({ranked} ranked, {moved} with movement)")
-        report("ranking compute", lambda: ranking_compute(round=last), args.runs)
-        report("snapshot read", lambda: ranking_for_round(round=last), args.runs)
-
+        if "compute" in parts:
+            report("ranking compute", lambda: ranking_compute(round=last), args.runs)
+        if "read" in parts:
+            report("snapshot read", lambda: ranking_for_round(round=last), args.runs)
         client = Client()
         client.force_login(leader)
-        report("unit page", lambda: fetch(client, f"/don-vi/{unit.code}/"), args.runs)
-        report("dashboard", lambda: fetch(client, "/tong-quan/"), args.runs)
+        if "pages" in parts:
+            report("unit page", lambda: fetch(client, f"/don-vi/{unit.code}/"), args.runs)
+            report("dashboard", lambda: fetch(client, "/tong-quan/"), args.runs)
+        if "exports" not in parts:
+            return
         xlsx = fetch(client, f"/dot/{last.pk}/xep-hang/?format=xlsx")
         report(
             "ranking XLSX (all groups)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     FilteredRelation,
@@ -18,11 +20,12 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, NullIf, Rank
+from django.db.models.functions import Cast, Coalesce, NullIf, Rank
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -129,6 +132,8 @@ class RankingRow:
         return row
 
 
+# A class the round's version does not know, on a scored result: rank_units refuses it too.
+_UNKNOWN_CLASS = "unknown_class"
 # The fields of a RankingRow in order, as a snapshot row stores them (the class name apart).
 _ROW_FIELDS = ("unit_id", "unit_code", "unit_name", "rank", "classification")
 _ROW_REST = (
@@ -234,8 +239,8 @@ def ranked_units(
     """Rule 7 in SQL: every unit listed in the groups with its result, its rank (RANK() over
     the group, by class then rounded score) and its rank in the latest earlier round where
     it was ranked in the same group, in the ranking's order, as plain values:
-    (unit id, code, name, group id, score, class, provisional, capped by, enough basis,
-    inspection count, ranked (1/0), rank, previous rank)."""
+    (unit id, code, name, group id, score, class, provisional, capped by (JSON text), why
+    unranked ("" when ranked), rank, previous rank)."""
     position = Case(
         *[When(res__classification=code, then=Value(i)) for i, code in enumerate(class_order)],
         default=None,
@@ -284,6 +289,24 @@ def ranked_units(
         .filter(live | Q(res__id__isnull=False))
         .annotate(
             ranked=flag,
+            reason=Case(
+                When(ranked, then=Value("")),
+                When(
+                    Q(res__score__isnull=False, res__classification__gt=""),
+                    then=Value(_UNKNOWN_CLASS),
+                ),
+                When(
+                    Q(res__inspection_count__isnull=True)
+                    | Q(res__inspection_count=0)
+                    | Q(res__score__isnull=True),
+                    then=Value("no_result"),
+                ),
+                When(res__enough_basis=False, then=Value("no_basis")),
+                default=Value("unclassified"),
+                output_field=CharField(),
+            ),
+            # As text: most units have no ★ cap, and "[]" needs no JSON parsing.
+            capped=Cast("res__capped_by", TextField()),
             # Unranked units all tie (their order is by name): only the ranked ones compete.
             place=Window(
                 Rank(),
@@ -306,10 +329,8 @@ def ranked_units(
             "res__score",
             "res__classification",
             "res__provisional",
-            "res__capped_by",
-            "res__enough_basis",
-            "res__inspection_count",
-            "ranked",
+            "capped",
+            "reason",
             "place",
             "previous",
         )
@@ -329,31 +350,12 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
     only = None if group is None else [group.pk]
     fetched = ranked_units(round=round, group_ids=only, class_order=class_order)
     current_id, rows = None, None
-    for (
-        uid,
-        code,
-        name,
-        gid,
-        score,
-        klass,
-        prov,
-        capped,
-        basis,
-        count,
-        ranked,
-        place,
-        before,
-    ) in fetched:
+    for uid, code, name, gid, score, klass, prov, capped, reason, place, before in fetched:
         if gid != current_id:
             current_id, rows = gid, rankings[gid].rows
-        if ranked:
-            rank: int | None = place
-            reason = ""
-        else:
-            rank = None
-            if klass and score is not None:  # as scoring.rank_units refuses it
-                raise ValueError(f"Unknown class {klass!r} for unit {uid}.")
-            reason = _unranked_reason(count, score, basis)
+        rank = place if not reason else None
+        if reason == _UNKNOWN_CLASS:  # as scoring.rank_units refuses it
+            raise ValueError(f"Unknown class {klass!r} for unit {uid}.")
         assert rows is not None
         rows.append(
             RankingRow(
@@ -368,20 +370,12 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
                 before,
                 before - rank if before is not None and rank is not None else None,
                 inspectors.get(uid, []),
-                list(capped or []),
+                json.loads(capped) if capped and capped != "[]" else [],
                 reason,
                 awaiting.get(uid, 0),
             )
         )
     return [r for r in rankings.values() if r.rows or group is not None]
-
-
-def _unranked_reason(count: int | None, score: Decimal | None, enough_basis: bool | None) -> str:
-    if not count or score is None:
-        return "no_result"
-    if not enough_basis:
-        return "no_basis"
-    return "unclassified"
 
 
 def _awaiting(round: Round) -> dict[int, int]:

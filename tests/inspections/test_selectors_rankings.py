@@ -32,7 +32,11 @@ units = st.lists(
     st.tuples(
         st.integers(0, 1),  # which of two groups
         st.sampled_from(NAMES),
-        st.one_of(st.none(), st.tuples(st.sampled_from([*CLASSES, ""]), scores)),  # result
+        # A result: class, rounded score, approved inspections, enough basis to classify.
+        st.one_of(
+            st.none(),
+            st.tuples(st.sampled_from([*CLASSES, ""]), scores, st.integers(0, 2), st.booleans()),
+        ),
     ),
     max_size=14,
 )
@@ -43,6 +47,13 @@ def _expected(rows: list[tuple[int, str, str | None, Decimal | None]]) -> list[A
     return [(r.unit_id, r.rank) for r in scoring.rank_units(CLASSES, entries)]
 
 
+def _reason(count: int, score: Decimal | None, enough_basis: bool) -> str:
+    """Why an unranked unit has no rank, as the ranking before SQL said it."""
+    if not count or score is None:
+        return "no_result"
+    return "unclassified" if enough_basis else "no_basis"
+
+
 @pytest.mark.django_db
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(drawn=units)
@@ -50,6 +61,7 @@ def test_the_database_ranks_every_group_as_rank_units_does(open_round: Round, dr
     with transaction.atomic():
         groups = [Group.objects.create(code=f"g{i}", name=f"Khối {i}") for i in range(2)]
         made: list[tuple[int, int, str, str | None, Decimal | None]] = []
+        reasons: dict[int, str] = {}
         for index, (group, name, result) in enumerate(drawn):
             unit = OrgUnit.objects.create(
                 code=f"U{index}",
@@ -57,7 +69,7 @@ def test_the_database_ranks_every_group_as_rank_units_does(open_round: Round, dr
                 group=groups[group],
                 valid_from=datetime.date(2025, 1, 1),
             )
-            klass, score = result if result is not None else (None, None)
+            klass, score, count, basis = result if result is not None else (None, None, 0, True)
             if result is not None:
                 UnitResult.objects.create(
                     unit=unit,
@@ -66,15 +78,19 @@ def test_the_database_ranks_every_group_as_rank_units_does(open_round: Round, dr
                     score=score,
                     score_exact=score,
                     classification=klass,
-                    inspection_count=1,
+                    inspection_count=count,
+                    enough_basis=basis,
                 )
             made.append((group, unit.pk, vietnamese_sort_key(name), klass, score))
+            reasons[unit.pk] = _reason(count, score, basis)
         computed = {g.group_id: g for g in ranking_compute(round=open_round)}
         for index, group in enumerate(groups):
             rows = [(pk, key, klass, score) for g, pk, key, klass, score in made if g == index]
             got = [(r.unit_id, r.rank) for r in computed[group.pk].rows] if rows else []
             assert got == _expected(rows)
             assert group.pk in computed or not rows
+            for row in computed[group.pk].rows if rows else []:
+                assert row.unranked_reason == ("" if row.rank else reasons[row.unit_id])
         transaction.set_rollback(True)
 
 
