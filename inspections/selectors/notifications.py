@@ -36,7 +36,8 @@ def office_people_of_units(units: Iterable[tuple[int, str]]) -> dict[int, list[A
     holders: dict[int, list[Actor]] = {}
     roles = UserRole.objects.filter(kind=RoleKind.OFFICE, user__is_active=True)
     for role in roles.select_related("user").order_by("user_id"):
-        holders.setdefault(role.unit_id, []).append(role.user)
+        if role.unit_id is not None:
+            holders.setdefault(role.unit_id, []).append(role.user)
     found: dict[int, list[Actor]] = {}
     if not holders:
         return found
