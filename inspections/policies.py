@@ -176,6 +176,23 @@ def may_read_ranking(user: Viewer, *, published: bool) -> bool:
     return published or may_read_rounds(user)
 
 
+def may_manage_year(user: Viewer) -> bool:
+    """The year's policy, its publication and the commendation proposals: Internal Affairs."""
+    return is_internal_affairs(user)
+
+
+def may_read_year_result(user: Viewer, *, published: bool) -> bool:
+    """A published year's ranking is for every signed-in user, like a round's; before that,
+    for Internal Affairs and leaders."""
+    signed_in = bool(user is not None and user.is_authenticated)
+    return (published and signed_in) or may_read_rounds(user)
+
+
+def may_read_proposals(user: Viewer) -> bool:
+    """Commendation proposals, with their reasons: Internal Affairs and leaders."""
+    return sees_everything(user)
+
+
 def may_inspect(user: Viewer) -> bool:
     return has_role(user, RoleKind.INSPECTOR)
 

@@ -31,6 +31,7 @@ from web import (
     team,
     two_factor,
     views,
+    years,
 )
 
 # <id:pk>: ASCII digits within a database id's range; anything else is a 404 before the view.
@@ -91,6 +92,16 @@ urlpatterns: list[URLPattern] = [
     path("dot/<id:pk>/cong-bo/", closing.round_publish_page, name="round-publish"),
     path("dot/<id:pk>/<str:step>/", rounds.round_transition, name="round-step"),
     path("tong-quan/", dashboard.dashboard, name="dashboard"),
+    path("nam/", years.year_index, name="year-index"),
+    path("nam/<int:year>/", years.year_page, name="year"),
+    path("nam/<int:year>/quy-tac/", years.year_policy_page, name="year-policy"),
+    path("nam/<int:year>/cong-bo/", years.year_publish_page, name="year-publish"),
+    path("nam/<int:year>/de-nghi/", years.proposals_page, name="year-proposals"),
+    path(
+        "nam/<int:year>/de-nghi/<id:unit_id>/",
+        years.proposal_decide_page,
+        name="proposal-decide",
+    ),
     path("mo-hinh/", editions.edition_list_page, name="editions"),
     path("mo-hinh/<id:pk>/", editions.edition_page, name="edition"),
     path("mo-hinh/<id:pk>/ban-nhap-moi/", editions.edition_new, name="edition-new"),

@@ -40,6 +40,12 @@ from inspections.models.record import (
 from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
 from inspections.models.surveys import SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.models.tokens import ApiToken
+from inspections.models.years import (
+    ProposalDecision,
+    PublishedYearFrozen,
+    YearPolicy,
+    YearResult,
+)
 
 __all__ = [
     "MANDATORY_CATEGORIES",
@@ -72,7 +78,9 @@ __all__ = [
     "OrgUnit",
     "OutgoingEmail",
     "Profile",
+    "ProposalDecision",
     "PublishedVersionFrozen",
+    "PublishedYearFrozen",
     "RankingSnapshot",
     "RecordCounter",
     "Representative",
@@ -86,5 +94,7 @@ __all__ = [
     "TeamMember",
     "UnitResult",
     "UserRole",
+    "YearPolicy",
+    "YearResult",
     "display_name",
 ]

@@ -234,6 +234,30 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"reason": "Lý do", "confirm": "1"}
     ),
     "dashboard": Route(),
+    "year-index": Route(),
+    "year": Route(kwargs=lambda w: {"year": 2026}, query=("group", "format")),
+    "year-policy": Route(
+        kwargs=lambda w: {"year": 2026},
+        form=lambda w: {
+            "minimum_rounds": "2",
+            "min_xuat_sac": "90",
+            "min_tot": "80",
+            "min_kha": "65",
+            "min_dat": "50",
+            "min_khong_dat": "0",
+            "critical_cap": "dat",
+            "propose_classes": "xuat_sac",
+            "require_no_critical": "1",
+            "require_actions_verified": "1",
+            "require_commitment": "1",
+        },
+    ),
+    "year-publish": Route(kwargs=lambda w: {"year": 2026}, form=lambda w: {"confirm": "1"}),
+    "year-proposals": Route(kwargs=lambda w: {"year": 2026}, query=("format",)),
+    "proposal-decide": Route(
+        kwargs=lambda w: {"year": 2026, "unit_id": w["school"]},
+        form=lambda w: {"action": "add", "reason": "Điển hình của khối"},
+    ),
     "editions": Route(),
     "edition": Route(
         kwargs=lambda w: {"pk": w["edition_draft"]},
