@@ -17,6 +17,7 @@ from api.views import (
     rounds,
     tokens,
     unknown,
+    years,
 )
 
 app_name = "api"
@@ -39,6 +40,8 @@ v1: list[URLPattern] = [
     path("rounds/<pk>/publish/", rounds.RoundPublishView.as_view(), name="round-publish"),
     path("rounds/<pk>/ranking/", rounds.RankingView.as_view(), name="round-ranking"),
     path("rounds/<pk>/report.pdf", records.RoundReportView.as_view(), name="round-report"),
+    path("years/<year>/results/", years.YearResultsView.as_view(), name="year-results"),
+    path("years/<year>/proposals/", years.YearProposalsView.as_view(), name="year-proposals"),
     path("assignments/", rounds.AssignmentListView.as_view(), name="assignments"),
     path("inspections/", inspections.InspectionListView.as_view(), name="inspections"),
     path("inspections/<pk>/", inspections.InspectionDetailView.as_view(), name="inspection"),

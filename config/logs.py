@@ -65,6 +65,34 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Paths whose requests are never logged: the citizens' survey keeps no trace of who answered.
+PRIVATE_PATH_PREFIXES = ("/y-kien/",)
+
+
+def is_private_path(path: str) -> bool:
+    return path.startswith(PRIVATE_PATH_PREFIXES)
+
+
+class PrivatePathFilter(logging.Filter):
+    """Drops the records about a private path: gunicorn's access line, Django's 4xx warning,
+    the development server's line. (The survey's own records name no address either.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if isinstance(path, str):
+            return not is_private_path(path)
+        if record.name == "gunicorn.access" and isinstance(record.args, Mapping):
+            line = str(record.args.get("r", ""))  # "POST /y-kien/abc/ HTTP/1.1"
+            parts = line.split(" ")
+            return not (len(parts) > 1 and is_private_path(parts[1]))
+        if record.name == "django.server" and record.args:
+            first = record.args[0] if isinstance(record.args, tuple) else ""
+            parts = str(first).split(" ")
+            return not (len(parts) > 1 and is_private_path(parts[1]))
+        return True
+
+
 class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
@@ -127,14 +155,17 @@ def gunicorn_logging(log_format: str, level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "config.logs.RequestIdFilter"},
+            "private_paths": {"()": "config.logs.PrivatePathFilter"},
+        },
         "formatters": {"app": formatter},
         "handlers": {
             "stdout": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stdout",
                 "formatter": "app",
-                "filters": ["request_id"],
+                "filters": ["private_paths", "request_id"],
             }
         },
         "root": {"level": level.upper(), "handlers": ["stdout"]},

@@ -262,6 +262,10 @@ AXES_CLIENT_IP_CALLABLE = "inspections.ratelimits.client_ip"
 LOGIN_RATE_PER_ADDRESS = env_int("LOGIN_RATE_PER_ADDRESS", 20)
 # How many reverse proxies of ours stand in front (each appends to X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The citizens' survey (chỉ số D2): answers one address may give one desk per hour (a shared
+# mobile-network address carries many phones), and the fewest answers a round's rate needs.
+SURVEY_RATE_PER_ADDRESS = env_int("SURVEY_RATE_PER_ADDRESS", 10, minimum=1)
+SURVEY_MIN_RESPONSES = env_int("SURVEY_MIN_RESPONSES", 30, minimum=1)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -536,6 +540,7 @@ LOGGING: dict[str, Any] = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "config.logs.RequestIdFilter"},
+        "private_paths": {"()": "config.logs.PrivatePathFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
@@ -546,13 +551,13 @@ LOGGING: dict[str, Any] = {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": f"ext://sys.{LOG_STREAM}",
-            "filters": ["request_id"],
+            "filters": ["private_paths", "request_id"],
             "formatter": LOG_FORMAT,
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "request_id"],
+            "filters": ["require_debug_false", "private_paths", "request_id"],
             "formatter": "text",  # the mail's first line names the request id
         },
     },

@@ -25,6 +25,8 @@ from inspections.models import (
     OrgUnit,
     RoleKind,
     Round,
+    SurveyPoint,
+    SurveyResponse,
     TeamMember,
     UserRole,
 )
@@ -172,6 +174,23 @@ def may_read_rounds(user: Viewer) -> bool:
 def may_read_ranking(user: Viewer, *, published: bool) -> bool:
     """A published ranking is for every signed-in user; before that, for those who run it."""
     return published or may_read_rounds(user)
+
+
+def may_manage_year(user: Viewer) -> bool:
+    """The year's policy, its publication and the commendation proposals: Internal Affairs."""
+    return is_internal_affairs(user)
+
+
+def may_read_year_result(user: Viewer, *, published: bool) -> bool:
+    """A published year's ranking is for every signed-in user, like a round's; before that,
+    for Internal Affairs and leaders."""
+    signed_in = bool(user is not None and user.is_authenticated)
+    return (published and signed_in) or may_read_rounds(user)
+
+
+def may_read_proposals(user: Viewer) -> bool:
+    """Commendation proposals, with their reasons: Internal Affairs and leaders."""
+    return sees_everything(user)
 
 
 def may_inspect(user: Viewer) -> bool:
@@ -390,3 +409,42 @@ def photos_for(user: Viewer) -> QuerySet[EvidencePhoto]:
         | Q(action_response__action__in=actions_for(user).values("pk"))
         | Q(commitment__in=commitments_for(user).values("pk"))
     )
+
+
+# --- The citizens' survey (chỉ số D2) ----------------------------------------------------------
+
+
+def may_manage_survey_points(user: Viewer, unit: OrgUnit) -> bool:
+    """Survey points (desks, posters): Internal Affairs for any unit, the office for its own."""
+    return is_internal_affairs(user) or is_office_of(user, unit)
+
+
+def may_moderate_comments(user: Viewer, point: SurveyPoint) -> bool:
+    """Hiding or releasing a citizen's comment: Internal Affairs, or the desk's own office."""
+    return may_manage_survey_points(user, point.unit)
+
+
+def may_release_comments(user: Viewer) -> bool:
+    """A comment the filter held is read first by Internal Affairs, who may let it through;
+    the office never sees it until then."""
+    return is_internal_affairs(user)
+
+
+def may_read_survey_overview(user: Viewer) -> bool:
+    """Satisfaction of every unit over time: Internal Affairs and leaders."""
+    return sees_everything(user)
+
+
+def survey_points_for(user: Viewer) -> QuerySet[SurveyPoint]:
+    if sees_everything(user):
+        return SurveyPoint.objects.all()
+    return SurveyPoint.objects.filter(_office_units(user) or _NOTHING)
+
+
+def survey_responses_for(user: Viewer) -> QuerySet[SurveyResponse]:
+    return SurveyResponse.objects.filter(point__in=survey_points_for(user).values("pk"))
+
+
+def may_import_onestop(user: Viewer) -> bool:
+    """The round's one-stop export (D1, D3) is Internal Affairs' to upload."""
+    return may_manage_movement(user)

@@ -27,6 +27,7 @@ from inspections.models.notifications import (
     NotificationPreference,
     OutgoingEmail,
 )
+from inspections.models.onestop import OneStopDossier, OneStopImport
 from inspections.models.org import Group, OrgUnit, RoleKind, UserRole
 from inspections.models.people import Invitation, Profile, display_name
 from inspections.models.record import (
@@ -43,7 +44,14 @@ from inspections.models.rounds import (
     Round,
     UnitResult,
 )
+from inspections.models.surveys import SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.models.tokens import ApiToken
+from inspections.models.years import (
+    ProposalDecision,
+    PublishedYearFrozen,
+    YearPolicy,
+    YearResult,
+)
 
 __all__ = [
     "MANDATORY_CATEGORIES",
@@ -71,10 +79,14 @@ __all__ = [
     "ModelVersion",
     "Notification",
     "NotificationPreference",
+    "OneStopDossier",
+    "OneStopImport",
     "OrgUnit",
     "OutgoingEmail",
     "Profile",
+    "ProposalDecision",
     "PublishedVersionFrozen",
+    "PublishedYearFrozen",
     "RankingSnapshot",
     "RankingSnapshotRow",
     "RecordCounter",
@@ -83,8 +95,13 @@ __all__ = [
     "Round",
     "Section",
     "Signature",
+    "SurveyBurst",
+    "SurveyPoint",
+    "SurveyResponse",
     "TeamMember",
     "UnitResult",
     "UserRole",
+    "YearPolicy",
+    "YearResult",
     "display_name",
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.catalogue import Criterion, EvidenceKind
@@ -63,6 +65,21 @@ class CorrectiveAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.criterion.code} ({self.get_status_display()})"
+
+    @classmethod
+    def still_with_unit(cls) -> tuple[str, ...]:
+        """The states in which the unit still has to act (open, or reopened after a response)."""
+        return (cls.Status.OPEN, cls.Status.REOPENED)
+
+    @classmethod
+    def overdue_condition(cls, today: datetime.date | None = None) -> Q:
+        """The one rule of "quá hạn": still with the unit after its due date."""
+        return Q(status__in=cls.still_with_unit(), due_on__lt=today or timezone.localdate())
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.status in self.still_with_unit() and self.due_on < (
+            today or timezone.localdate()
+        )
 
     @property
     def needs_evidence(self) -> bool:

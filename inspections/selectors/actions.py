@@ -12,12 +12,10 @@ from django.db.models import (
     Case,
     Count,
     Prefetch,
-    Q,
     QuerySet,
     Value,
     When,
 )
-from django.utils import timezone
 
 from inspections.models import (
     ActionResponse,
@@ -32,7 +30,7 @@ from inspections.models import (
 from inspections.policies import Viewer, actions_for
 from inspections.selectors.filters import ActionFilter, filtered
 
-OPEN_ACTION_STATES = (CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED)
+OPEN_ACTION_STATES = CorrectiveAction.still_with_unit()
 # Still in the loop: waiting for the unit (open, reopened) or for its verifier (responded).
 LIVE_ACTION_STATES = (*OPEN_ACTION_STATES, CorrectiveAction.Status.RESPONDED)
 # The reference catalogue's "lỗi kỳ trước đã khắc phục": its checklist shows last round's actions.
@@ -49,15 +47,13 @@ def open_actions(user: Viewer, unit: OrgUnit) -> QuerySet[CorrectiveAction]:
 
 
 def overdue_on(action: CorrectiveAction, today: datetime.date | None = None) -> bool:
-    return action.due_on < (today or timezone.localdate())
+    return action.is_overdue(today)
 
 
 def units_with_overdue_actions() -> list[dict[str, Any]]:
     """Units with open actions past their due date, most first (one query)."""
     return list(
-        CorrectiveAction.objects.filter(
-            status__in=OPEN_ACTION_STATES, due_on__lt=timezone.localdate()
-        )
+        CorrectiveAction.objects.filter(CorrectiveAction.overdue_condition())
         .values("unit__code", "unit__name")
         .annotate(n=Count("id"))
         .order_by("-n", "unit__name")
@@ -66,10 +62,11 @@ def units_with_overdue_actions() -> list[dict[str, Any]]:
 
 def with_overdue(rows: QuerySet[CorrectiveAction]) -> QuerySet[CorrectiveAction]:
     """`overdue` on each row: still with the unit (open, reopened) after its due date."""
-    late = Q(status__in=OPEN_ACTION_STATES, due_on__lt=timezone.localdate())
     return rows.annotate(
         overdue=Case(
-            When(late, then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(CorrectiveAction.overdue_condition(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
     )
 

@@ -287,10 +287,7 @@ class ActionFilter(django_filters.FilterSet):
         self, rows: QuerySet[CorrectiveAction], name: str, value: str
     ) -> QuerySet[CorrectiveAction]:
         """Still with the unit (open, reopened) after its due date, or not."""
-        late = Q(
-            status__in=[CorrectiveAction.Status.OPEN, CorrectiveAction.Status.REOPENED],
-            due_on__lt=timezone.localdate(),
-        )
+        late = CorrectiveAction.overdue_condition()
         if not value:
             return rows
         return rows.filter(late) if value == "1" else rows.exclude(late)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from inspections.models import (
     Category,
@@ -15,7 +16,6 @@ from inspections.models import (
     NotificationPreference,
     OrgUnit,
     RoleKind,
-    UserRole,
 )
 from inspections.policies import Actor, Viewer
 from inspections.selectors.filters import NotificationFilter, filtered
@@ -30,27 +30,31 @@ def office_people(unit: OrgUnit) -> list[Actor]:
     return list(people.distinct().order_by("pk"))
 
 
-def office_people_of_units(units: Iterable[tuple[int, str]]) -> dict[int, list[Actor]]:
-    """`office_people` of many units (id, path) at once, in one query: publishing a ranking
-    of 50,000 units tells each unit's office without a query per unit."""
-    holders: dict[int, list[Actor]] = {}
-    roles = UserRole.objects.filter(kind=RoleKind.OFFICE, user__is_active=True)
-    for role in roles.select_related("user").order_by("user_id"):
-        if role.unit_id is not None:
-            holders.setdefault(role.unit_id, []).append(role.user)
-    found: dict[int, list[Actor]] = {}
-    if not holders:
-        return found
-    for unit_id, path in units:
-        people = {
-            person.pk: person
-            for part in path.strip("/").split("/")
-            if part
-            for person in holders.get(int(part), [])
-        }
-        if people:
-            found[unit_id] = [people[pk] for pk in sorted(people)]
-    return found
+def office_people_of(units: Iterable[OrgUnit]) -> dict[int, list[Actor]]:
+    """`office_people` of many units at once, in one query per 900 units above them."""
+    units = list(units)
+    above = {
+        unit.pk: [int(part) for part in unit.path.strip("/").split("/") if part] for unit in units
+    }
+    wanted = sorted({pk for ancestors in above.values() for pk in ancestors})
+    at_unit: dict[int, dict[int, Actor]] = defaultdict(dict)
+    for start in range(0, len(wanted), 900):
+        people = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                roles__kind=RoleKind.OFFICE,
+                roles__unit_id__in=wanted[start : start + 900],
+            )
+            .annotate(office_unit_id=F("roles__unit_id"))
+        )
+        for person in people:
+            at_unit[person.office_unit_id][person.pk] = person
+    told = {}
+    for unit_pk, ancestors in above.items():
+        found = {pk: p for ancestor in ancestors for pk, p in at_unit[ancestor].items()}
+        told[unit_pk] = [found[pk] for pk in sorted(found)]
+    return told
 
 
 def internal_affairs_people() -> list[Actor]:

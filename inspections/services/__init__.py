@@ -74,6 +74,12 @@ from inspections.services.units import (
     unit_retire,
     unit_update,
 )
+from inspections.services.years import (
+    proposal_decide,
+    proposal_reset,
+    year_policy_save,
+    year_publish,
+)
 
 __all__ = [
     "action_reopen",
@@ -111,6 +117,8 @@ __all__ = [
     "photo_attach",
     "photo_remove",
     "preferences_set",
+    "proposal_decide",
+    "proposal_reset",
     "record_event",
     "record_file",
     "record_number_allocate",
@@ -146,4 +154,6 @@ __all__ = [
     "version_new_draft",
     "version_problems",
     "version_publish",
+    "year_policy_save",
+    "year_publish",
 ]

@@ -105,7 +105,7 @@ def remind_actions(*, today: datetime.date) -> int:
         due = action.due_on.isoformat()
         office = office_people(action.unit)
         unit_page = notices.page("unit", action.unit.code, anchor=f"action-{action.pk}")
-        kind = "action_due_soon" if action.due_on >= today else "action_overdue"
+        kind = "action_overdue" if action.is_overdue(today) else "action_due_soon"
         count += len(
             notify(
                 recipients=office,

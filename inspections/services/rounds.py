@@ -27,11 +27,11 @@ from inspections.models import (
 from inspections.policies import Actor, Viewer
 from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.filters import NOT_STARTED
-from inspections.selectors.notifications import office_people_of_units
+from inspections.selectors.notifications import office_people_of
 from inspections.selectors.rankings import GroupRanking, ranking_compute
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
-from inspections.services.notifications import notify
+from inspections.services.notifications import Event, notify, notify_each
 from inspections.services.results import snapshot_store
 
 
@@ -254,22 +254,27 @@ def _tell_ranking(round_: Round, snapshot: RankingSnapshot, groups: list[GroupRa
             "page": notices.page("round-ranking", round_.pk),
         },
     )
-    inspected = OrgUnit.objects.filter(results__round=round_).values_list("pk", "path")
-    people = office_people_of_units(inspected)
-    for unit in OrgUnit.objects.filter(pk__in=[pk for pk in people if pk in rows]):
-        group, row = rows[unit.pk]
-        notify(
-            recipients=people[unit.pk],
-            kind="ranking_published",
-            key=f"ranking_published:{round_.pk}:{snapshot.number}:{unit.pk}",
-            data={
-                "round": round_.name,
-                "unit": unit.name,
-                "group": group.group_name,
-                "rank": row.rank,
-                "page": notices.page("round-ranking", round_.pk),
-            },
-        )
+    # The units with a result in the round (a join, not a list of 50,000 ids) that are listed.
+    units = [u for u in OrgUnit.objects.filter(results__round=round_) if u.pk in rows]
+    offices = office_people_of(units)
+    page = notices.page("round-ranking", round_.pk)
+    notify_each(
+        kind="ranking_published",
+        events=(
+            Event(
+                recipients=offices[unit.pk],
+                key=f"ranking_published:{round_.pk}:{snapshot.number}:{unit.pk}",
+                data={
+                    "round": round_.name,
+                    "unit": unit.name,
+                    "group": rows[unit.pk][0].group_name,
+                    "rank": rows[unit.pk][1].rank,
+                    "page": page,
+                },
+            )
+            for unit in units
+        ),
+    )
 
 
 def _assignment_problems(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import connection
 
 # Playwright's sync API runs an event loop; the live server's database calls are synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -15,6 +18,49 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+class _RequestsInFlight:
+    """Counts the live server's requests that have not finished yet.
+
+    On SQLite the live server shares the test's in-memory database, and a query from the test
+    while a page's request is still being served (a service worker's fetch, an autosave) fails
+    at random with "database table is locked". The test's queries wait for quiet instead."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **_: Any) -> None:
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **_: Any) -> None:
+        with self.changed:
+            self.count = max(0, self.count - 1)
+            self.changed.notify_all()
+
+    def wait_for_quiet(self, seconds: float = 10.0) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout=seconds)
+
+
+_in_flight = _RequestsInFlight()
+request_started.connect(_in_flight.started, dispatch_uid="browser-requests-started")
+request_finished.connect(_in_flight.finished, dispatch_uid="browser-requests-finished")
+
+
+def _after_the_servers_requests(execute: Callable[..., Any], *args: Any) -> Any:
+    if threading.current_thread() is threading.main_thread():
+        _in_flight.wait_for_quiet()
+    return execute(*args)
+
+
+@pytest.fixture(autouse=True)
+def _test_queries_wait_for_the_live_server() -> Iterator[None]:
+    with connection.execute_wrapper(_after_the_servers_requests):
+        yield
+    _in_flight.wait_for_quiet()  # before the database is flushed for the next test
 
 
 @pytest.fixture(scope="session")

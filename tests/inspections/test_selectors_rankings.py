@@ -149,8 +149,8 @@ def test_the_migration_turns_published_documents_into_rows_and_back() -> None:
     from inspections.models import RankingSnapshot
     from inspections.services import load_reference_catalogue
 
-    before = [("inspections", "0010_actions_status_labels")]
-    after = [("inspections", "0011_rank_snapshot_rows")]
+    before = [("inspections", "0012_year_results")]
+    after = [("inspections", "0013_rank_snapshot_rows")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:

@@ -44,7 +44,9 @@ from inspections.models import (
     Inspection,
     ModelVersion,
     Notification,
+    OrgUnit,
 )
+from inspections.services.surveys import SurveyAnswers, survey_point_create, survey_submit
 from tests.accounts import sign_in
 from tests.api import conftest as api_fixtures
 from tests.factories import jpeg_bytes
@@ -232,6 +234,30 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"reason": "Lý do", "confirm": "1"}
     ),
     "dashboard": Route(),
+    "year-index": Route(),
+    "year": Route(kwargs=lambda w: {"year": 2026}, query=("group", "format")),
+    "year-policy": Route(
+        kwargs=lambda w: {"year": 2026},
+        form=lambda w: {
+            "minimum_rounds": "2",
+            "min_xuat_sac": "90",
+            "min_tot": "80",
+            "min_kha": "65",
+            "min_dat": "50",
+            "min_khong_dat": "0",
+            "critical_cap": "dat",
+            "propose_classes": "xuat_sac",
+            "require_no_critical": "1",
+            "require_actions_verified": "1",
+            "require_commitment": "1",
+        },
+    ),
+    "year-publish": Route(kwargs=lambda w: {"year": 2026}, form=lambda w: {"confirm": "1"}),
+    "year-proposals": Route(kwargs=lambda w: {"year": 2026}, query=("format",)),
+    "proposal-decide": Route(
+        kwargs=lambda w: {"year": 2026, "unit_id": w["school"]},
+        form=lambda w: {"action": "add", "reason": "Điển hình của khối"},
+    ),
     "editions": Route(),
     "edition": Route(
         kwargs=lambda w: {"pk": w["edition_draft"]},
@@ -353,6 +379,32 @@ ROUTES: dict[str, Route] = {
         form=lambda w: {"reason": "Điều chỉnh", "v-A1": "3", "n-A1": "Ghi chú"},
     ),
     "set_language": Route(form=lambda w: {"language": "en", "next": "/"}),
+    "survey-points": Route(form=lambda w: {"unit": str(w["ward"]), "desk": "Quầy 2"}),
+    "survey-overview": Route(),
+    "onestop": Route(form=lambda w: {"round": str(w["round"])}, files=("file",)),
+    "onestop-template": Route(),
+    "survey-point": Route(kwargs=lambda w: {"pk": w["survey_point"]}),
+    "survey-point-active": Route(
+        kwargs=lambda w: {"pk": w["survey_point"]}, form=lambda w: {"active": "0"}
+    ),
+    "survey-poster": Route(kwargs=lambda w: {"pk": w["survey_point"]}),
+    "survey-poster-pdf": Route(kwargs=lambda w: {"pk": w["survey_point"]}),
+    "survey-hide": Route(
+        kwargs=lambda w: {"pk": w["survey_response"]}, form=lambda w: {"reason": "Trùng lặp"}
+    ),
+    "survey-release": Route(kwargs=lambda w: {"pk": w["survey_response"]}, form=lambda w: {}),
+    "survey-public": Route(
+        kwargs=lambda w: {"token": w["survey_token"]},
+        query=("lang",),
+        form=lambda w: {"satisfaction": "5", "on_time": "1", "attitude": "3", "comment": "Tốt"},
+    ),
+    "survey-thanks": Route(kwargs=lambda w: {"token": w["survey_token"]}, query=("lang",)),
+    "indicator-accept": Route(kwargs=lambda w: {"pk": w["draft"], "code": "D2"}, form=lambda w: {}),
+    "indicator-override": Route(
+        kwargs=lambda w: {"pk": w["draft"], "code": "D2"},
+        form=lambda w: {"value": "90", "note": "Phiếu khảo sát giấy"},
+    ),
+    "indicator-summary": Route(kwargs=lambda w: {"pk": w["draft"], "code": "D2"}),
 }
 # Files each form takes, as the pages would send them.
 BASE_FILES: dict[str, Callable[[], bytes]] = {"file": template_workbook}
@@ -396,7 +448,7 @@ def fingerprint() -> str:
 
 
 @pytest.fixture
-def fuzz_world(world: dict[str, Any], cast: Any) -> dict[str, Any]:
+def fuzz_world(world: dict[str, Any], cast: Any, settings: Any) -> dict[str, Any]:
     """The API's world, plus answers of each type and a photo on the inspector's draft (the
     answer forms' base values repeat those answers, so that a refused file is the whole
     request) and an assignment not started yet."""
@@ -417,6 +469,15 @@ def fuzz_world(world: dict[str, Any], cast: Any) -> dict[str, Any]:
         services.answer_set(
             by=cast.inspector, inspection=inspection, criterion_code=code, value=value
         )
+    # A desk with one answer; the limit per address is the flood test's, not the corpus'.
+    settings.SURVEY_RATE_PER_ADDRESS = 10**9
+    point = survey_point_create(
+        by=cast.internal_affairs, unit=OrgUnit.objects.get(pk=world["ward"]), desk="Một cửa"
+    )
+    survey_answer = survey_submit(
+        point=point, answers=SurveyAnswers(5, True, 3, "Tốt"), address="192.0.2.1", repeat=False
+    ).response
+    assert survey_answer is not None
     edition = services.version_new_draft(
         source=ModelVersion.objects.get(pk=world["version"]), by=cast.internal_affairs
     )
@@ -433,6 +494,9 @@ def fuzz_world(world: dict[str, Any], cast: Any) -> dict[str, Any]:
         "person_role": cast.department_office.roles.get().pk,
         "yes_no": first[AnswerType.YES_NO],
         "percent": first[AnswerType.PERCENT],
+        "survey_point": point.pk,
+        "survey_token": point.token,
+        "survey_response": survey_answer.pk,
     }
 
 

@@ -71,7 +71,7 @@ def snapshot_json_from_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inspections", "0010_actions_status_labels"),
+        ("inspections", "0012_year_results"),
     ]
 
     operations = [
