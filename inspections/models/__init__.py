@@ -37,7 +37,13 @@ from inspections.models.record import (
     Signature,
     TeamMember,
 )
-from inspections.models.rounds import Assignment, RankingSnapshot, Round, UnitResult
+from inspections.models.rounds import (
+    Assignment,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Round,
+    UnitResult,
+)
 from inspections.models.surveys import SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.models.tokens import ApiToken
 from inspections.models.years import (
@@ -82,6 +88,7 @@ __all__ = [
     "PublishedVersionFrozen",
     "PublishedYearFrozen",
     "RankingSnapshot",
+    "RankingSnapshotRow",
     "RecordCounter",
     "Representative",
     "RoleKind",

@@ -165,9 +165,6 @@ class RankingSnapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(_("lý do công bố lại"), blank=True)
-    # {"groups": [{"id", "code", "name", "rows": [{"unit_id", "unit_code", "unit_name", "rank",
-    #   "classification", "score", "provisional", "movement"}]}]}
-    data = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["round", "-number"]
@@ -182,3 +179,46 @@ class RankingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} #{self.number}"
+
+
+class RankingSnapshotRow(models.Model):
+    """One unit's line of a published ranking, as published: read back in one query of plain
+    values, in `position` order (groups in their order, then rule 7's order within each)."""
+
+    snapshot = models.ForeignKey(RankingSnapshot, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField()
+    # Plain ids, not foreign keys: a published line outlives any later change to the tree.
+    group_id = models.BigIntegerField()
+    group_code = models.CharField(max_length=40)
+    group_name = models.CharField(max_length=200)
+    unit_id = models.BigIntegerField()
+    unit_code = models.CharField(max_length=40)
+    unit_name = models.CharField(max_length=200)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    classification = models.CharField(max_length=30, blank=True)
+    # The class's names in both languages (a published version never renames its classes).
+    classification_name = models.CharField(max_length=100, blank=True)
+    classification_name_en = models.CharField(max_length=100, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    provisional = models.BooleanField(default=False)
+    previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    movement = models.IntegerField(null=True, blank=True)
+    inspectors = models.JSONField(default=list, blank=True)
+    capped_by = models.JSONField(default=list, blank=True)
+    unranked_reason = models.CharField(max_length=20, blank=True)
+    awaiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["snapshot", "position"]
+        verbose_name = _("dòng bảng xếp hạng đã công bố")
+        verbose_name_plural = _("dòng bảng xếp hạng đã công bố")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "position"], name="snapshotrow_unique_position"
+            ),
+            models.UniqueConstraint(fields=["snapshot", "unit_id"], name="snapshotrow_unique_unit"),
+        ]
+        indexes = [models.Index(fields=["snapshot", "group_id", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot} — {self.unit_name}: {self.rank}"

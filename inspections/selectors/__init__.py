@@ -64,6 +64,7 @@ from inspections.selectors.rankings import (
     latest_snapshot,
     ranking_compute,
     ranking_for_round,
+    snapshot_ranking,
 )
 from inspections.selectors.rounds import (
     BoardRow,
@@ -182,6 +183,7 @@ __all__ = [
     "rules_for_version",
     "self_assessments",
     "self_comparison",
+    "snapshot_ranking",
     "thumbnail_ids",
     "top_and_bottom",
     "unit_history",

@@ -6,10 +6,22 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from inspections import scoring
-from inspections.models import Answer, Inspection, OrgUnit, Round, UnitResult
+from inspections.models import (
+    Answer,
+    ClassificationLevel,
+    Inspection,
+    OrgUnit,
+    RankingSnapshot,
+    RankingSnapshotRow,
+    Round,
+    UnitResult,
+)
 from inspections.selectors.catalogue import rules_for_version
+from inspections.selectors.rankings import GroupRanking
 
 # Enough places that the stored exact score orders and displays like the exact fraction.
 _EXACT_PLACES = Decimal("1e-15")
@@ -106,3 +118,47 @@ def unit_result_recompute(*, unit: OrgUnit, round: Round) -> UnitResult | None:
     result.provisional = len(approved) < len(official)
     result.save()
     return result
+
+
+def snapshot_store(*, snapshot: RankingSnapshot, groups: list[GroupRanking]) -> None:
+    """Keep the ranking as published, one line per unit, and give each of the round's results
+    its published group and rank (one UPDATE; a result the ranking does not list keeps its
+    group and has no rank)."""
+    levels = ClassificationLevel.objects.filter(version_id=snapshot.round.version_id)
+    names = {code: (vi, en) for code, vi, en in levels.values_list("code", "name", "name_en")}
+    lines = []
+    position = 0
+    for ranking in groups:
+        for row in ranking.rows:
+            vi, en = names.get(row.classification, (row.classification_name, ""))
+            position += 1
+            lines.append(
+                RankingSnapshotRow(
+                    snapshot=snapshot,
+                    position=position,
+                    group_id=ranking.group_id,
+                    group_code=ranking.group_code,
+                    group_name=ranking.group_name,
+                    unit_id=row.unit_id,
+                    unit_code=row.unit_code,
+                    unit_name=row.unit_name,
+                    rank=row.rank,
+                    classification=row.classification,
+                    classification_name=vi,
+                    classification_name_en=en,
+                    score=row.score,
+                    provisional=row.provisional,
+                    previous_rank=row.previous_rank,
+                    movement=row.movement,
+                    inspectors=row.inspectors,
+                    capped_by=row.capped_by,
+                    unranked_reason=row.unranked_reason,
+                    awaiting=row.awaiting,
+                )
+            )
+    RankingSnapshotRow.objects.bulk_create(lines, batch_size=2000)
+    line = RankingSnapshotRow.objects.filter(snapshot=snapshot, unit_id=OuterRef("unit_id"))
+    UnitResult.objects.filter(round_id=snapshot.round_id).update(
+        rank=Subquery(line.values("rank")[:1]),
+        group_id=Coalesce(Subquery(line.values("group_id")[:1]), F("group_id")),
+    )

@@ -7,9 +7,10 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from inspections import notices, policies
@@ -22,7 +23,6 @@ from inspections.models import (
     RankingSnapshot,
     RoleKind,
     Round,
-    UnitResult,
 )
 from inspections.policies import Actor, Viewer
 from inspections.selectors.closing import PendingWork, round_pending
@@ -32,6 +32,7 @@ from inspections.selectors.rankings import GroupRanking, ranking_compute
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
 from inspections.services.notifications import Event, notify, notify_each
+from inspections.services.results import snapshot_store
 
 
 def require_internal_affairs(user: Viewer) -> None:
@@ -209,7 +210,8 @@ def round_publish(
             fields=problems,
             code="confirmation_required",
         )
-    groups = ranking_compute(round=locked)
+    with translation.override(settings.LANGUAGE_CODE):  # names kept as published: Vietnamese
+        groups = ranking_compute(round=locked)
     now = timezone.now()
     last = locked.snapshots.order_by("-number").first()
     snapshot = RankingSnapshot.objects.create(
@@ -218,14 +220,8 @@ def round_publish(
         published_at=now,
         published_by=by,
         reason=reason.strip(),
-        data={"groups": [group.as_json() for group in groups]},
     )
-    ranks = {row.unit_id: (group.group_id, row.rank) for group in groups for row in group.rows}
-    results = list(UnitResult.objects.filter(round=locked))
-    for result in results:
-        group_id, rank = ranks.get(result.unit_id, (result.group_id, None))
-        result.group_id, result.rank = group_id, rank
-    UnitResult.objects.bulk_update(results, ["group", "rank"], batch_size=500)
+    snapshot_store(snapshot=snapshot, groups=groups)
     locked.status = Round.Status.PUBLISHED
     locked.published_at = now
     locked.save(update_fields=["status", "published_at"])
@@ -237,13 +233,11 @@ def round_publish(
         reason=reason,
         pending=pending.counts(),
     )
-    _tell_ranking(locked, snapshot, groups, {r.unit_id for r in results})
+    _tell_ranking(locked, snapshot, groups)
     return snapshot
 
 
-def _tell_ranking(
-    round_: Round, snapshot: RankingSnapshot, groups: list[GroupRanking], inspected: set[int]
-) -> None:
+def _tell_ranking(round_: Round, snapshot: RankingSnapshot, groups: list[GroupRanking]) -> None:
     """The office of each unit inspected in the round: where it stands in the ranking."""
     rows = {row.unit_id: (group, row) for group in groups for row in group.rows}
     readers = get_user_model().objects.filter(
@@ -260,7 +254,8 @@ def _tell_ranking(
             "page": notices.page("round-ranking", round_.pk),
         },
     )
-    units = list(OrgUnit.objects.filter(pk__in=set(rows) & inspected))
+    # The units with a result in the round (a join, not a list of 50,000 ids) that are listed.
+    units = [u for u in OrgUnit.objects.filter(results__round=round_) if u.pk in rows]
     offices = office_people_of(units)
     page = notices.page("round-ranking", round_.pk)
     notify_each(

@@ -8,7 +8,15 @@ from decimal import Decimal
 import pytest
 
 from inspections.errors import Problem
-from inspections.models import Assignment, Event, Inspection, RankingSnapshot, Round, UnitResult
+from inspections.models import (
+    Assignment,
+    Event,
+    Inspection,
+    OrgUnit,
+    RankingSnapshot,
+    Round,
+    UnitResult,
+)
 from inspections.selectors import ranking_compute, ranking_for_round
 from inspections.services import (
     assignment_remove,
@@ -92,7 +100,11 @@ def test_republishing_needs_a_reason_and_keeps_the_first_snapshot(open_round, or
     second = round_publish(round=open_round, by=ia, reason="Sửa kết quả Phường An Lạc.")
     assert (second.number, second.reason) == (2, "Sửa kết quả Phường An Lạc.")
     kept = RankingSnapshot.objects.get(round=open_round, number=1)
-    assert kept.data == first.data and kept.reason == ""
+    fields = ("unit_id", "rank", "score", "classification", "movement")
+    assert kept == first and kept.reason == ""
+    assert list(kept.rows.values_list(*fields)) == list(first.rows.values_list(*fields))
+    listed = OrgUnit.objects.filter(group__isnull=False).count()  # every unit of a group
+    assert kept.rows.count() == second.rows.count() == listed
     assert list(
         Event.objects.filter(action="round_published").values_list("data__snapshot", flat=True)
     ) == [2, 1]
