@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from api.views import (
     directory,
+    exports,
     follow_up,
     history,
     inspections,
@@ -39,6 +40,8 @@ v1: list[URLPattern] = [
     path("rounds/<pk>/publish/", rounds.RoundPublishView.as_view(), name="round-publish"),
     path("rounds/<pk>/ranking/", rounds.RankingView.as_view(), name="round-ranking"),
     path("rounds/<pk>/report.pdf", records.RoundReportView.as_view(), name="round-report"),
+    path("rounds/<pk>/answers/", exports.AnswersExportView.as_view(), name="round-answers"),
+    path("rounds/<pk>/evidence.zip", exports.EvidenceArchiveView.as_view(), name="round-evidence"),
     path("assignments/", rounds.AssignmentListView.as_view(), name="assignments"),
     path("inspections/", inspections.InspectionListView.as_view(), name="inspections"),
     path("inspections/<pk>/", inspections.InspectionDetailView.as_view(), name="inspection"),

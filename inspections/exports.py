@@ -24,7 +24,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING as XLSX_STRING
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from inspections.selectors.rankings import cap_note, provisional_note, unranked_note

@@ -160,6 +160,8 @@ def _detail(
         "filtered": filtered,
         "assign_form": assign_form or AssignForm(),
         "may_edit": policies.may_manage_movement(request.user),
+        "may_export_data": policies.may_export_data(request.user),
+        "may_export_originals": policies.may_export_originals(request.user),
         "snapshots": list(round_.snapshots.order_by("-number")),
     }
     return render(request, "web/rounds/detail.html", context, status=status)
@@ -249,9 +251,9 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     if wanted == "csv":
         chunks = ranking_csv_chunks(round_info=round_info(round_), groups=groups)
-        response = StreamingHttpResponse(chunks, content_type=CSV_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
+        streamed = StreamingHttpResponse(chunks, content_type=CSV_TYPE)
+        streamed["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return streamed
     if wanted == "pdf":  # the official report of a published round
         pdf = round_report_pdf(round_)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -188,7 +188,8 @@ def _earlier_revisions(
 ) -> Iterator[Row]:
     """Rows of the revisions Internal Affairs superseded, from the copy kept of each."""
     for revision, data in kept:
-        record = data.get("record") if isinstance(data.get("record"), dict) else {}
+        kept_record = data.get("record")
+        record: dict[str, Any] = kept_record if isinstance(kept_record, dict) else {}
         points = {
             c.get("code"): (c.get("points"), c.get("max_points"))
             for s in record.get("sections") or []
@@ -382,3 +383,65 @@ __all__ = [
     "scope_has_rows",
     "section_codes",
 ]
+
+
+# --- Evidence for an archive ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One photo or scan in an archive, with what its manifest line says."""
+
+    id: Any
+    original: str
+    display: str
+    content_type: str
+    sha256: str
+    captured_at: datetime.datetime | None
+    criterion: str
+    unit_code: str
+    unit_name: str
+    round_id: int
+    round_name: str
+    follow_up: bool  # a corrective action's evidence rather than the inspection's
+
+
+def evidence_items(
+    photos: QuerySet[EvidencePhoto], *, round: Round | None = None, unit: Any = None
+) -> Iterator[EvidenceItem]:
+    """The evidence of a round and/or a unit among `photos` (those the reader may see):
+    the inspections' photos by unit and criterion, then the corrective actions'."""
+    common = ("pk", "original", "display", "content_type", "sha256", "captured_at")
+    sources = ((False, "inspection__"), (True, "action_response__action__inspection__"))
+    for follow_up, path in sources:
+        rows = photos.filter(**{f"{path}isnull": False})
+        if round is not None:
+            rows = rows.filter(**{f"{path}round": round})
+        if unit is not None:
+            rows = rows.filter(**{f"{path}unit": unit})
+        criterion = "action_response__action__criterion__code" if follow_up else "criterion__code"
+        fields = (
+            criterion,
+            f"{path}unit__code",
+            f"{path}unit_name_snapshot",
+            f"{path}round_id",
+            f"{path}round__name",
+        )
+        ordered = rows.order_by(
+            f"{path}round__ends_on", f"{path}round_id", f"{path}unit__sort_key", criterion, "pk"
+        )
+        for row in ordered.values_list(*common, *fields).iterator(chunk_size=BATCH):
+            yield EvidenceItem(
+                id=row[0],
+                original=row[1] or "",
+                display=row[2] or "",
+                content_type=row[3],
+                sha256=row[4],
+                captured_at=row[5],
+                criterion=row[6] or "",
+                unit_code=row[7],
+                unit_name=row[8],
+                round_id=row[9],
+                round_name=row[10],
+                follow_up=follow_up,
+            )
