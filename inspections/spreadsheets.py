@@ -65,7 +65,19 @@ def write_row(
     for offset, value in enumerate(values):
         column = start + offset
         cell_format = formats[offset] if formats is not None and offset < len(formats) else None
-        if value is None or value == "":
+        kind = type(value)
+        if kind is str:  # the common case first: a million rows pass through here
+            if not value:
+                if cell_format is not None:
+                    ws.write_blank(row, column, None, cell_format)
+                continue
+            text = "'" + value if value.startswith(FORMULA_STARTS) else value
+            if not text.isprintable():  # only then can it hold a control character
+                text = XLSX_ILLEGAL.sub("", text)
+            ws.write_string(row, column, text[:CELL_MAX_CHARS], cell_format)
+        elif kind is int or kind is float or kind is Decimal:
+            ws.write_number(row, column, float(value), cell_format)
+        elif value is None:
             if cell_format is not None:
                 ws.write_blank(row, column, None, cell_format)
         elif isinstance(value, bool):
@@ -113,6 +125,11 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 
 def csv_value(value: Any) -> Any:
     """A cell as CSV text: decimals as written (92.50), dates in ISO form, text made safe."""
+    kind = type(value)
+    if kind is str:  # the common cases first: a million rows pass through here
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if kind is int or kind is Decimal:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

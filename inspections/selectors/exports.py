@@ -136,32 +136,48 @@ def _head(row: Row) -> list[Any]:
         group or unit_group or "",
         code,
         unit_name,
-        Inspection.Kind(kind).label,
-        Inspection.State(state).label,
+        str(Inspection.Kind(kind).label),
+        str(Inspection.State(state).label),
     ]
 
 
 # --- Answers, one row per inspection revision and criterion --------------------------------
 
 
-def _value(yes_no: bool | None, level: int | None, number: Decimal | None, na: bool) -> Any:
+@dataclass(frozen=True)
+class _Words:
+    """The few words a million rows repeat, translated once per export."""
+
+    passed: str
+    failed: str
+    not_applicable: str
+    yes: str
+
+    @classmethod
+    def now(cls) -> _Words:
+        return cls(_("Đạt"), _("Không đạt"), _("Không áp dụng"), _("Có"))
+
+
+def _value(
+    words: _Words, yes_no: bool | None, level: int | None, number: Decimal | None, na: bool
+) -> Any:
     if na:
-        return _("Không áp dụng")
+        return words.not_applicable
     if yes_no is not None:
-        return _("Đạt") if yes_no else _("Không đạt")
+        return words.passed if yes_no else words.failed
     if level is not None:
         return level
     return number
 
 
-def _kept_value(raw: Any) -> Any:
+def _kept_value(words: _Words, raw: Any) -> Any:
     """An earlier revision's value as `_revision_data` kept it: "True", "3", "97.5", "na"."""
     if raw is None:
         return None
     if raw == "na":
-        return _("Không áp dụng")
+        return words.not_applicable
     if raw in ("True", "False"):
-        return _("Đạt") if raw == "True" else _("Không đạt")
+        return words.passed if raw == "True" else words.failed
     try:
         return Decimal(raw)
     except ArithmeticError:
@@ -184,7 +200,7 @@ def _criteria(scope: ExportScope) -> dict[int, tuple[str, tuple[int, int, str], 
 
 
 def _earlier_revisions(
-    head: list[Any], inspector: str, kept: list[tuple[int, dict[str, Any]]]
+    words: _Words, head: list[Any], inspector: str, kept: list[tuple[int, dict[str, Any]]]
 ) -> Iterator[Row]:
     """Rows of the revisions Internal Affairs superseded, from the copy kept of each."""
     for revision, data in kept:
@@ -203,11 +219,11 @@ def _earlier_revisions(
                 revision,
                 inspector,
                 code,
-                _kept_value(answer.get("value")),
+                _kept_value(words, answer.get("value")),
                 _decimal(earned),
                 _decimal(top),
                 answer.get("note") or "",
-                _("Có") if answer.get("flagged") else "",
+                words.yes if answer.get("flagged") else "",
                 photos.get(code, 0),
             )
 
@@ -215,7 +231,7 @@ def _earlier_revisions(
 def answer_rows(scope: ExportScope, progress: Progress | None = None) -> Iterator[Row]:
     """Round, group, unit code, unit, kind, state, revision, inspector, criterion, value,
     points, maximum, note, flagged, evidence count; earlier revisions before the current."""
-    criteria = _criteria(scope)
+    criteria, words = _criteria(scope), _Words.now()
     total, done = (inspection_count(scope), 0) if progress is not None else (0, 0)
     for batch in _batches(_inspections(scope)):
         ids = [row[0] for row in batch]
@@ -252,7 +268,7 @@ def answer_rows(scope: ExportScope, progress: Progress | None = None) -> Iterato
         for row in batch:
             head = _head(row)
             inspector = _full_name(row[10], row[11])
-            yield from _earlier_revisions(head, inspector, kept.get(row[0], []))
+            yield from _earlier_revisions(words, head, inspector, kept.get(row[0], []))
             ordered = sorted(answers.get(row[0], []), key=lambda a: criteria[a[1]][1])
             for _i, criterion_id, yes_no, level, number, na, note, flagged, points in ordered:
                 code, _order, top = criteria[criterion_id]
@@ -261,11 +277,11 @@ def answer_rows(scope: ExportScope, progress: Progress | None = None) -> Iterato
                     row[9],
                     inspector,
                     code,
-                    _value(yes_no, level, number, na),
+                    _value(words, yes_no, level, number, na),
                     points,
                     top,
                     note,
-                    _("Có") if flagged else "",
+                    words.yes if flagged else "",
                     photos.get((row[0], criterion_id), 0),
                 )
         done += len(batch)
@@ -355,8 +371,8 @@ def action_rows(scope: ExportScope, progress: Progress | None = None) -> Iterato
             code,
             unit_name,
             criterion,
-            CorrectiveAction.Reason(reason).label,
-            CorrectiveAction.Status(status).label,
+            str(CorrectiveAction.Reason(reason).label),
+            str(CorrectiveAction.Status(status).label),
             finding,
             _local(opened),
             due,

@@ -19,7 +19,7 @@ from tests.inspections.test_exports import formula_cells
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE_NOTE = "=HYPERLINK(\"http://evil.example\")"
+HOSTILE_NOTE = '=HYPERLINK("http://evil.example")'
 
 
 @pytest.fixture
@@ -124,7 +124,13 @@ def test_actions_list_their_states_and_dates(
 
     assert rows[0][6] == "Trạng thái" and rows[0][9] == "Hạn khắc phục"
     flagged = next(r for r in rows[1:] if r[4] == "A2")
-    assert flagged[2:7] == ["PANLAC", "Phường An Lạc", "A2", "Cán bộ kiểm tra đề nghị", "Chưa khắc phục"]
+    assert flagged[2:7] == [
+        "PANLAC",
+        "Phường An Lạc",
+        "A2",
+        "Cán bộ kiểm tra đề nghị",
+        "Chưa khắc phục",
+    ]
     assert flagged[9].count("-") == 2  # an ISO date in the CSV
 
 
