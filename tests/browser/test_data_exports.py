@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 def test_a_leader_exports_a_round_s_data_and_its_evidence(
     live_server: Any, phone: Any, open_round: Any, org: Any, cast: Any, tmp_path: Any
 ) -> None:
-    approved_inspection(open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs)
+    approved_inspection(
+        open_round, org.ward, cast.inspector, internal_affairs=cast.internal_affairs
+    )
     base = live_server.url
     log_in(phone, base, "lanhdao")
     phone.goto(f"{base}/dot/{open_round.pk}/")
