@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from inspections.data_exports import ACTIONS, ANSWERS, INSPECTIONS, TABLES, write_file
+from inspections.data_exports import ACTIONS, ANSWERS, INSPECTIONS, TABLES, table, write_file
 from inspections.models import Answer, EvidencePhoto, Inspection, display_name
 from inspections.selectors.exports import ExportScope
 from inspections.services import inspection_revise
@@ -153,3 +153,17 @@ def test_the_workbook_of_every_table_has_a_sheet_for_each(revised: Inspection) -
 def test_a_csv_holds_one_table() -> None:
     with pytest.raises(ValueError, match="one table"):
         write_file(io.BytesIO(), ExportScope(year=2026), tables=list(TABLES), kind="csv")
+
+
+def test_the_answers_are_read_in_a_fixed_number_of_queries(
+    revised: Inspection, org: Any, cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    approved_inspection(
+        revised.round, org.school, cast.other_inspector, internal_affairs=cast.internal_affairs
+    )
+    scope = ExportScope(round=revised.round)
+
+    # The criteria, then per batch of inspections: them, their answers, photos and revisions.
+    with django_assert_max_num_queries(5):
+        rows = list(table(ANSWERS, scope).rows)
+    assert len(rows) == 3 * len(criteria_of(revised))
