@@ -346,6 +346,7 @@ ROUTES: dict[str, Route] = {
         form=lambda w: {
             "scope": "round",
             "round": str(w["round"]),
+            "year": "2026",
             "table": "answers",
             "kind": "csv",
         },
