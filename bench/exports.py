@@ -427,7 +427,7 @@ def evidence_world(photos_count: int) -> Any:
 def bench_evidence(args: argparse.Namespace) -> None:
     from inspections.evidence_archive import archive_chunks
     from inspections.models import EvidencePhoto
-    from inspections.selectors.exports import evidence_items
+    from inspections.selectors.archive import evidence_items
 
     start = time.perf_counter()
     round_ = evidence_world(args.photos)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from zipstream import ZIP_STORED, ZipStream
 
 from inspections.photos import EXTENSIONS
-from inspections.selectors.exports import EvidenceItem
+from inspections.selectors.archive import EvidenceItem
 from inspections.spreadsheets import safe_cell
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from inspections.errors import DomainError
 from inspections.evidence_archive import DISPLAY, ORIGINAL, ZIP_TYPE, archive_chunks
 from inspections.models import ExportJob, OrgUnit, Round
 from inspections.numbers import ascii_int
-from inspections.selectors.exports import ExportScope, evidence_items
+from inspections.selectors.archive import evidence_items
+from inspections.selectors.exports import ExportScope
 from inspections.services.exports import DATA
 from web.errors import form_refusal
 from web.fields import IdChoiceField

@@ -19,7 +19,8 @@ from inspections import policies
 from inspections.data_exports import answers_csv_chunks, export_answers
 from inspections.evidence_archive import ORIGINAL, ZIP_TYPE, archive_chunks
 from inspections.models import Round
-from inspections.selectors.exports import ExportScope, evidence_items
+from inspections.selectors.archive import evidence_items
+from inspections.selectors.exports import ExportScope
 from inspections.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 
