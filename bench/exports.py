@@ -5,6 +5,7 @@
     .venv/bin/python bench/exports.py data             # 10,000 units × 4 rounds × 32 answers
     .venv/bin/python bench/exports.py evidence         # a ZIP of 5,000 photos
     .venv/bin/python bench/exports.py ranking --root /work/wt-exports-base   # main's code
+    .venv/bin/python bench/exports.py ranking --against /work/wt-exports-base  # in turns
 
 `ranking` runs against the code of `--root` (default: this tree), so the same script times
 main's openpyxl workbook in a worktree of main and the streamed one here. `--engines` adds
@@ -188,6 +189,9 @@ def bench_ranking(args: argparse.Namespace) -> None:
     }
     streamed = hasattr(exports, "ranking_file")
     print(f"code: {args.root} ({'streamed' if streamed else 'in memory'})")
+    if args.against:  # only the comparison in turns
+        against(args.against, info, groups)
+        return
     if streamed:
 
         def xlsx() -> int:
@@ -216,6 +220,44 @@ def bench_ranking(args: argparse.Namespace) -> None:
     measure("ranking CSV, all groups", as_csv)
     if args.engines:
         engines(groups)
+
+
+def against(base: Path, info: dict[str, Any], groups: list[Any]) -> None:
+    """Main's ranking workbook (its inspections/exports.py, loaded beside ours) and the
+    streamed one, run in turns in this process, so that both meet the same machine load."""
+    import importlib.util
+
+    from inspections import exports
+
+    spec = importlib.util.spec_from_file_location(
+        "main_exports", base.resolve() / "inspections" / "exports.py"
+    )
+    assert spec is not None and spec.loader is not None
+    main_exports = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(main_exports)
+
+    def on_main() -> int:  # the page's path on main: JSON rows, the workbook in memory
+        data = [group.as_json() for group in groups]
+        return len(main_exports.ranking_workbook(round_info=info, groups=data))
+
+    def here() -> int:
+        with exports.ranking_file(round_info=info, groups=groups) as handle:
+            return drain(iter(lambda: handle.read(64 * 1024), b""))
+
+    timings: dict[str, list[float]] = {"main": [], "streamed": []}
+    for _turn in range(3):
+        for name, run in (("main", on_main), ("streamed", here)):
+            gc.collect()
+            began = time.perf_counter()
+            run()
+            timings[name].append(time.perf_counter() - began)
+    medians = {name: sorted(times)[1] for name, times in timings.items()}
+    for name, times in timings.items():
+        each = ", ".join(f"{t:.2f}" for t in times)
+        print(f"ranking XLSX in turns, {name}: median {medians[name]:.2f} s ({each})")
+    print(f"ranking XLSX in turns: streamed is {medians['main'] / medians['streamed']:.2f}× faster")
+    measure("ranking XLSX, main's code (heap peak)", on_main)
+    measure("ranking XLSX, streamed (heap peak)", here)
 
 
 def engines(groups: list[Any]) -> None:
@@ -446,6 +488,9 @@ def main() -> None:
     parser.add_argument("--data-units", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=5_000)
     parser.add_argument("--engines", action="store_true", help="XlsxWriter against openpyxl")
+    parser.add_argument(
+        "--against", type=Path, help="a worktree of main: its ranking workbook in turns with ours"
+    )
     parser.add_argument("--full", action="store_true", help="also the year's answers as XLSX")
     args = parser.parse_args()
     args.root = args.root.resolve()
