@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from api.views import (
     dashboard,
     directory,
+    exports,
     follow_up,
     history,
     inspections,
@@ -44,6 +45,8 @@ v1: list[URLPattern] = [
     path("rounds/<pk>/report.pdf", records.RoundReportView.as_view(), name="round-report"),
     path("years/<year>/results/", years.YearResultsView.as_view(), name="year-results"),
     path("years/<year>/proposals/", years.YearProposalsView.as_view(), name="year-proposals"),
+    path("rounds/<pk>/answers/", exports.AnswersExportView.as_view(), name="round-answers"),
+    path("rounds/<pk>/evidence.zip", exports.EvidenceArchiveView.as_view(), name="round-evidence"),
     path("assignments/", rounds.AssignmentListView.as_view(), name="assignments"),
     path("inspections/", inspections.InspectionListView.as_view(), name="inspections"),
     path("inspections/<pk>/", inspections.InspectionDetailView.as_view(), name="inspection"),

@@ -590,6 +590,11 @@ NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
 NOTIFY_LEASE_SECONDS = env_int("NOTIFY_LEASE_SECONDS", 300, minimum=1)
 # Files made by background exports are kept this many hours, then deleted.
 EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 72, minimum=1)
+# Data rows per sheet of a full data export; the rest goes on to the next sheet (Excel holds
+# 1,048,576 rows, the header included).
+EXPORT_SHEET_MAX_ROWS = env_int("EXPORT_SHEET_MAX_ROWS", 1_000_000, minimum=1)
+if EXPORT_SHEET_MAX_ROWS > 1_048_575:
+    raise ImproperlyConfigured("EXPORT_SHEET_MAX_ROWS must be at most 1048575 (Excel's limit)")
 
 # Demo data refuses to load when DEBUG is off; this password is printed by `make run`.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "congsoxanh2026")

@@ -1,19 +1,21 @@
-"""Ranking files (XLSX and CSV) from the ranking as the API returns it; no database access.
+"""Ranking files (XLSX and CSV) from the ranking as the selector gives it; no database access.
 
 Input: `round_info` {"id", "name", "status", "starts_on", "ends_on", "published_at"} plus,
-when known, "snapshot_number" (which publication of the round this is), and `groups`, a list
-of `GroupRanking.as_json()`. Dates may be `date`/`datetime` objects or ISO strings.
+when known, "snapshot_number" (which publication of the round this is), and `groups`, the
+selector's `GroupRanking`s or their `as_json()`. Dates may be `date`/`datetime` objects or ISO
+strings. The ranking workbook is written in XlsxWriter's constant-memory mode and the CSV in
+chunks (inspections/spreadsheets.py), so 50,000 units cost a few megabytes, not a hundred.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import re
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -22,10 +24,19 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING as XLSX_STRING
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from inspections.selectors.rankings import cap_note, provisional_note, unranked_note
+from inspections.spreadsheets import (
+    FORMULA_STARTS,
+    XLSX_ILLEGAL,
+    csv_chunks,
+    open_workbook,
+    safe_cell,
+    write_row,
+)
+
+__all__ = ["FORMULA_STARTS", "safe_cell"]  # imported from here by the workbook readers
 
 SCORE_FORMAT = "0.00"
 RANK_FORMAT = "0"
@@ -37,24 +48,12 @@ _SHEET_TITLE_MAX = 31
 _WIDTHS = (6, 15, 14, 46, 9, 13, 14, 26, 36)
 _TITLE_ROWS = 5  # round, group, status, date, period; then a blank row, then the header
 HEADER_ROW = _TITLE_ROWS + 2
-# What a spreadsheet takes for the start of a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Control characters an XLSX file cannot hold (openpyxl refuses them with an error).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell value no spreadsheet runs: text that starts like a formula gets a leading quote
-    (OWASP's rule); numbers, dates and empty cells pass unchanged, so they stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write one XLSX cell through `safe_cell`; text is stored as text, never as a formula."""
     if isinstance(value, str):
-        value = _XLSX_ILLEGAL.sub("", value)
+        value = XLSX_ILLEGAL.sub("", value)
     cell: Cell = ws.cell(row=row, column=column, value=safe_cell(value))
     if isinstance(cell.value, str):
         cell.data_type = XLSX_STRING
@@ -108,11 +107,11 @@ def _score(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
-def movement_label(row: dict[str, Any]) -> str:
+def movement_label(row: Any) -> str:
     """Label: "↑2" up two places, "↓1" down one, "—" unchanged, "mới" new; blank when unranked."""
-    if row.get("rank") is None:
+    if _row_get(row, "rank") is None:
         return ""
-    movement = row.get("movement")
+    movement = _row_get(row, "movement")
     if movement is None:
         return _("mới")
     if movement > 0:
@@ -122,45 +121,45 @@ def movement_label(row: dict[str, Any]) -> str:
     return "—"
 
 
-def _note(row: dict[str, Any]) -> str:
+def _note(row: Any) -> str:
     """Why a row stands where it does: a ★ cap, no rank, a provisional result."""
     notes = []
     capped = cap_note(
-        row.get("classification_name") or row.get("classification") or "",
-        list(row.get("capped_by") or []),
+        _row_get(row, "classification_name") or _row_get(row, "classification") or "",
+        list(_row_get(row, "capped_by") or []),
     )
     if capped:
         notes.append(capped[:1].upper() + capped[1:])
-    if row.get("rank") is None:
-        reason = row.get("unranked_reason") or (
-            "no_result" if row.get("score") is None else "no_basis"
+    if _row_get(row, "rank") is None:
+        reason = _row_get(row, "unranked_reason") or (
+            "no_result" if _row_get(row, "score") is None else "no_basis"
         )
         notes.append(unranked_note(reason))
-    if row.get("provisional"):
-        notes.append(provisional_note(int(row.get("awaiting") or 0)))
+    if _row_get(row, "provisional"):
+        notes.append(provisional_note(int(_row_get(row, "awaiting") or 0)))
     return "; ".join(notes)
 
 
-def _cells(position: int, row: dict[str, Any]) -> list[Any]:
+def _cells(position: int, row: Any) -> list[Any]:
     """One ranking row as typed cell values, in header order."""
-    rank = row.get("rank")
+    rank = _row_get(row, "rank")
     return [
         position,
         rank if rank is not None else _("Chưa xếp hạng"),
-        row.get("unit_code") or "",
-        row.get("unit_name") or "",
-        _score(row.get("score")),
-        row.get("classification_name") or row.get("classification") or "",
+        _row_get(row, "unit_code") or "",
+        _row_get(row, "unit_name") or "",
+        _score(_row_get(row, "score")),
+        _row_get(row, "classification_name") or _row_get(row, "classification") or "",
         movement_label(row),
         _note(row),
-        ", ".join(row.get("inspectors") or []),
+        ", ".join(_row_get(row, "inspectors") or []),
     ]
 
 
-def _ordered_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _ordered_rows(rows: Sequence[Any]) -> Iterator[Any]:
     """Ranked rows in their given order, then the unranked ones (already so from the selector)."""
-    ranked = [r for r in rows if r.get("rank") is not None]
-    return ranked + [r for r in rows if r.get("rank") is None]
+    yield from (r for r in rows if _row_get(r, "rank") is not None)
+    yield from (r for r in rows if _row_get(r, "rank") is None)
 
 
 def _status_line(round_info: dict[str, Any]) -> str:
@@ -216,70 +215,125 @@ def sheet_titles(names: Sequence[str]) -> list[str]:
     return titles
 
 
+def _row_get(row: Any, key: str) -> Any:
+    """A ranking row's field, from a selector's row object or its JSON form alike."""
+    if isinstance(row, Mapping):
+        return row.get(key)
+    return getattr(row, key, None)
+
+
+def _group_get(group: Any, key: str) -> Any:
+    if isinstance(group, Mapping):
+        return group.get(key)
+    return getattr(group, key, None)
+
+
+class _RankingFormats:
+    """The few cell styles of a ranking sheet, made once per workbook."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.strong = workbook.add_format({"bold": True})
+        self.plain = workbook.add_format({})
+        self.header = workbook.add_format(
+            {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True}
+        )
+        self.score = workbook.add_format({"num_format": SCORE_FORMAT})
+        self.rank = workbook.add_format({"num_format": RANK_FORMAT})
+        # STT, Hạng, Mã, Đơn vị, Điểm, …: only the rank and the score carry a number format.
+        self.row = [None, self.rank, None, None, self.score, None, None, None, None]
+
+
 def _write_sheet(
-    ws: Worksheet,
+    ws: Any,
+    formats: _RankingFormats,
     round_info: dict[str, Any],
-    group: dict[str, Any],
+    group: Any,
     today: datetime.date | None,
 ) -> None:
-    last_column = get_column_letter(len(_WIDTHS))
-    for i, line in enumerate(title_lines(round_info, group.get("group_name") or "", today), 1):
-        put_cell(ws, i, 1, line).font = Font(bold=i <= 3, size=14 if i == 1 else 11)
-        ws.merge_cells(f"A{i}:{last_column}{i}")
-    for column, header in enumerate(_headers(), 1):
-        cell = put_cell(ws, HEADER_ROW, column, header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for position, row in enumerate(_ordered_rows(group.get("rows") or []), 1):
-        current = HEADER_ROW + position
-        put_row(ws, current, _cells(position, row))
-        ws.cell(row=current, column=5).number_format = SCORE_FORMAT
-        ws.cell(row=current, column=2).number_format = RANK_FORMAT
-    for column, width in enumerate(_WIDTHS, 1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    """One group's sheet, top to bottom (constant-memory mode writes rows in order only)."""
+    last = len(_WIDTHS) - 1
+    lines = title_lines(round_info, _group_get(group, "group_name") or "", today)
+    for i, line in enumerate(lines):
+        style = formats.title if i == 0 else formats.strong if i < 3 else formats.plain
+        ws.merge_range(i, 0, i, last, XLSX_ILLEGAL.sub("", safe_cell(line)), style)
+    write_row(ws, HEADER_ROW - 1, _headers(), [formats.header] * len(_WIDTHS))
+    for position, row in enumerate(_ordered_rows(_group_get(group, "rows") or []), 1):
+        write_row(ws, HEADER_ROW - 1 + position, _cells(position, row), formats.row)
+    for column, width in enumerate(_WIDTHS):
+        ws.set_column(column, column, width)
+    ws.freeze_panes(HEADER_ROW, 0)
+    ws.repeat_rows(HEADER_ROW - 1)
+    ws.set_paper(9)  # A4
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)  # one page wide, as many pages down as the rows need
+
+
+def write_ranking_workbook(
+    target: str | IO[bytes],
+    *,
+    round_info: dict[str, Any],
+    groups: Sequence[Any],
+    today: datetime.date | None = None,
+) -> None:
+    """One sheet per group, written in constant memory to a path or a binary file.
+
+    `groups` are the selector's `GroupRanking`s or their JSON form; an empty ranking still
+    gives one (empty) sheet."""
+    workbook = open_workbook(target)
+    formats = _RankingFormats(workbook)
+    sheets: Sequence[Any] = groups or [{"group_name": "", "rows": []}]
+    names = [
+        _group_get(g, "group_name") or _group_get(g, "group_code") or _("Khối") for g in sheets
+    ]
+    for title, group in zip(sheet_titles(names), sheets, strict=True):
+        _write_sheet(workbook.add_worksheet(title), formats, round_info, group, today)
+    workbook.close()
 
 
 def ranking_workbook(
     *,
     round_info: dict[str, Any],
-    groups: list[dict[str, Any]],
+    groups: Sequence[Any],
     today: datetime.date | None = None,
 ) -> bytes:
-    """One workbook, one sheet per group; an empty ranking still gives one (empty) sheet."""
-    workbook = Workbook()
-    default = workbook.active
-    if default is not None:
-        workbook.remove(default)
-    sheets = groups or [{"group_name": "", "rows": []}]
-    titles = sheet_titles([g.get("group_name") or g.get("group_code") or _("Khối") for g in sheets])
-    for title, group in zip(titles, sheets, strict=True):
-        _write_sheet(workbook.create_sheet(title), round_info, group, today)
+    """The ranking workbook as bytes (tests, small rankings); pages stream a file instead."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_ranking_workbook(buffer, round_info=round_info, groups=groups, today=today)
     return buffer.getvalue()
 
 
-def ranking_csv(*, round_info: dict[str, Any], groups: list[dict[str, Any]]) -> str:
-    """All groups in one table with a group column; starts with a BOM so Excel reads UTF-8."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in (_("Khối thi đua"), *_headers())])
-    for group in groups:
-        name = group.get("group_name") or ""
-        for position, row in enumerate(_ordered_rows(group.get("rows") or []), 1):
-            values = [safe_cell(v) for v in (name, *_cells(position, row))]
-            score = values[5]  # a Decimal, which safe_cell leaves alone: written as 92.50
-            values[5] = f"{score:.2f}" if score is not None else ""
-            writer.writerow(values)
-    return buffer.getvalue()
+def ranking_file(
+    *, round_info: dict[str, Any], groups: Sequence[Any], today: datetime.date | None = None
+) -> IO[bytes]:
+    """The workbook in an anonymous temporary file, rewound: a response streams it from disk
+    and the file disappears when the response closes it."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+    write_ranking_workbook(handle, round_info=round_info, groups=groups, today=today)
+    handle.seek(0)
+    return handle
+
+
+def ranking_csv_chunks(*, round_info: dict[str, Any], groups: Sequence[Any]) -> Iterator[bytes]:
+    """All groups in one table with a group column, streamed in chunks (UTF-8 with a BOM)."""
+    del round_info  # the CSV is the table alone; its title block would break the columns
+
+    def rows() -> Iterator[list[Any]]:
+        for group in groups:
+            name = _group_get(group, "group_name") or ""
+            for position, row in enumerate(_ordered_rows(_group_get(group, "rows") or []), 1):
+                values = [name, *_cells(position, row)]
+                score = values[5]  # a Decimal: written as 92.50
+                values[5] = f"{score:.2f}" if score is not None else ""
+                yield values
+
+    return csv_chunks([_("Khối thi đua"), *_headers()], rows())
+
+
+def ranking_csv(*, round_info: dict[str, Any], groups: Sequence[Any]) -> str:
+    """The ranking CSV as text (tests, small rankings); pages stream `ranking_csv_chunks`."""
+    chunks = ranking_csv_chunks(round_info=round_info, groups=groups)
+    return b"".join(chunks).decode("utf-8")
 
 
 def year_results_workbook(

@@ -193,6 +193,22 @@ def may_read_proposals(user: Viewer) -> bool:
     return sees_everything(user)
 
 
+def may_export_data(user: Viewer) -> bool:
+    """Every answer, inspection and action of a round or a year: Internal Affairs and leaders."""
+    return sees_everything(user)
+
+
+def may_export_evidence(user: Viewer, unit: OrgUnit | None = None) -> bool:
+    """A round's evidence archive: Internal Affairs and leaders; a unit's, also its office
+    (who receives only the photos `photos_for` lets it see)."""
+    return sees_everything(user) or (unit is not None and is_office_of(user, unit))
+
+
+def may_export_originals(user: Viewer) -> bool:
+    """Originals keep GPS positions: an archive of them is for Internal Affairs only."""
+    return is_internal_affairs(user)
+
+
 def may_inspect(user: Viewer) -> bool:
     return has_role(user, RoleKind.INSPECTOR)
 

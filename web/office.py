@@ -79,6 +79,8 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         "comparison": selectors.self_comparison(request.user, unit, compared) if compared else None,
         "open_rounds": list(Round.objects.filter(status=Round.Status.OPEN)) if is_office else [],
         "is_office": is_office,
+        "may_export_evidence": policies.may_export_evidence(request.user, unit),
+        "may_export_originals": policies.may_export_originals(request.user),
         "new_id": uuid.uuid4(),
     }
 

@@ -12,7 +12,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +29,11 @@ from django.views.decorators.http import require_POST
 from inspections import policies, selectors, services
 from inspections.documents.report import round_report_pdf
 from inspections.errors import DomainError
-from inspections.exports import ranking_csv, ranking_workbook
+from inspections.exports import ranking_csv_chunks, ranking_file
 from inspections.models import ModelVersion, OrgUnit, RoleKind, Round, display_name
 from inspections.policies import Viewer
 from inspections.selectors.filters import AssignmentFilter, RoundFilter
+from inspections.spreadsheets import CSV_TYPE, XLSX_TYPE
 from web import lists
 from web.errors import form_refusal, message_of
 from web.fields import (
@@ -152,6 +160,8 @@ def _detail(
         "filtered": filtered,
         "assign_form": assign_form or AssignForm(),
         "may_edit": policies.may_manage_movement(request.user),
+        "may_export_data": policies.may_export_data(request.user),
+        "may_export_originals": policies.may_export_originals(request.user),
         "snapshots": list(round_.snapshots.order_by("-number")),
     }
     return render(request, "web/rounds/detail.html", context, status=status)
@@ -225,7 +235,7 @@ def round_info(round_: Round) -> dict[str, Any]:
 
 
 @login_required
-def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+def ranking(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The ranking per group (the published snapshot once published); XLSX, CSV or print."""
     round_ = get_object_or_404(Round.objects.select_related("version"), pk=pk)
     published = round_.status == Round.Status.PUBLISHED
@@ -234,16 +244,16 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     groups = selectors.ranking_for_round(round=round_)
     wanted = request.GET.get("format", "")
     stem = f"xep-hang-{round_.pk}"
-    if wanted in ("xlsx", "csv"):
-        data = [group.as_json() for group in groups]
-        if wanted == "xlsx":
-            body: bytes | str = ranking_workbook(round_info=round_info(round_), groups=data)
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body, kind = ranking_csv(round_info=round_info(round_), groups=data), "text/csv"
-        response = HttpResponse(body, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{wanted}"'
-        return response
+    if wanted == "xlsx":  # written in constant memory to a temporary file, streamed from it
+        workbook = ranking_file(round_info=round_info(round_), groups=groups)
+        return FileResponse(
+            workbook, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE
+        )
+    if wanted == "csv":
+        chunks = ranking_csv_chunks(round_info=round_info(round_), groups=groups)
+        streamed = StreamingHttpResponse(chunks, content_type=CSV_TYPE)
+        streamed["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return streamed
     if wanted == "pdf":  # the official report of a published round
         pdf = round_report_pdf(round_)
         response = HttpResponse(pdf, content_type="application/pdf")

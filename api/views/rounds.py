@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -28,8 +29,10 @@ from api.serializers.rounds import (
 )
 from api.views.base import ApiView, errors, filter_parameters, get_visible, query_filters
 from inspections import policies, selectors, services
+from inspections.exports import ranking_csv_chunks, ranking_file
 from inspections.models import Assignment, Round
 from inspections.selectors.filters import AssignmentFilter, RoundFilter
+from inspections.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 _FILE_RENDERERS: list[type[BaseRenderer]] = [RankingCSVRenderer, RankingXLSXRenderer]
 
@@ -171,7 +174,7 @@ class RankingView(ApiView):
             **errors(400, 401, 403, 404),
         },
     )
-    def get(self, request: Request, pk: str) -> Response:
+    def get(self, request: Request, pk: str) -> HttpResponseBase:
         round_ = get_visible(Round.objects.select_related("version"), pk)
         published = round_.status == Round.Status.PUBLISHED
         if not policies.may_read_ranking(request.user, published=published):
@@ -180,6 +183,19 @@ class RankingView(ApiView):
         groups = selectors.ranking_for_round(round=round_, group=wanted.get("group"))
         snapshot = round_.snapshots.order_by("-number").values_list("number", flat=True).first()
         round_data = {**RoundSerializer(round_).data, "snapshot_number": snapshot}
+        # Files are written as they go and streamed, never rendered whole in memory.
+        kind = getattr(request.accepted_renderer, "format", "json")
+        stem = f"xep-hang-{round_.pk}"
+        if kind == "xlsx":
+            workbook = ranking_file(round_info=round_data, groups=groups)
+            return FileResponse(
+                workbook, as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE
+            )
+        if kind == "csv":
+            chunks = ranking_csv_chunks(round_info=round_data, groups=groups)
+            response = StreamingHttpResponse(chunks, content_type=CSV_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+            return response
         data = {"round": round_data, "groups": [group.as_json() for group in groups]}
         return Response(data)
 

@@ -25,7 +25,13 @@ from inspections.services.editions import (
     sections_save,
 )
 from inspections.services.evidence import action_respond, photo_attach, photo_remove
-from inspections.services.exports import export_run, export_start, export_years, exports_purge
+from inspections.services.exports import (
+    data_export_start,
+    export_run,
+    export_start,
+    export_years,
+    exports_purge,
+)
 from inspections.services.inspections import (
     answer_set,
     inspection_approve,
@@ -97,6 +103,7 @@ __all__ = [
     "commitment_record",
     "criteria_import",
     "criterion_edit",
+    "data_export_start",
     "emulation_model_save",
     "export_run",
     "export_start",

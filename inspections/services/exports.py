@@ -8,25 +8,37 @@ from __future__ import annotations
 
 import datetime
 import logging
+import tempfile
+from collections.abc import Sequence
+from typing import IO
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from inspections import exports, notices, policies
+from inspections import data_exports, exports, notices, policies
 from inspections.errors import DomainError, Problem
 from inspections.models import ExportJob, Round
 from inspections.policies import Actor
+from inspections.selectors.exports import ExportScope
 from inspections.selectors.rankings import ranking_for_round
+from inspections.services.audit import record_event
 from inspections.services.notifications import notify
 
 log = logging.getLogger(__name__)
 
 YEAR_RESULTS = "year_results"
+DATA = "data"
+# File names say what a data export holds: du-lieu-dot-12-ket-qua-tieu-chi.csv
+_TABLE_SLUGS = {
+    data_exports.ANSWERS: "ket-qua-tieu-chi",
+    data_exports.INSPECTIONS: "phieu-kiem-tra",
+    data_exports.ACTIONS: "yeu-cau-khac-phuc",
+}
 
 
 def export_years() -> list[int]:
@@ -57,6 +69,45 @@ def export_start(*, by: Actor, year: int) -> ExportJob:
     return job
 
 
+@transaction.atomic
+def data_export_start(
+    *, by: Actor, scope: ExportScope, tables: Sequence[str], kind: str
+) -> ExportJob:
+    """Queue a full data export of a round or a year; the worker writes it after the commit."""
+    if not policies.may_export_data(by):
+        raise DomainError(
+            _("Chỉ Phòng Nội vụ và lãnh đạo được xuất toàn bộ dữ liệu."),
+            problem=Problem.FORBIDDEN,
+        )
+    problems: dict[str, list[str]] = {}
+    if kind not in data_exports.FORMATS:
+        problems["format"] = [_("Hãy chọn XLSX hoặc CSV.")]
+    if not tables or any(t not in data_exports.TABLES for t in tables):
+        problems["tables"] = [_("Hãy chọn bảng dữ liệu cần xuất.")]
+    elif kind == "csv" and len(tables) != 1:
+        problems["tables"] = [_("Tệp CSV chỉ chứa một bảng: hãy chọn một bảng, hoặc chọn XLSX.")]
+    if scope.year is not None and scope.year not in export_years():
+        problems["year"] = [_("Hãy chọn một năm có đợt kiểm tra.")]
+    if problems:
+        raise DomainError(_("Chưa tạo được tệp xuất."), fields=problems)
+    what = "tat-ca" if len(tables) > 1 else _TABLE_SLUGS[tables[0]]
+    job = ExportJob.objects.create(
+        kind=DATA,
+        params={
+            "round": scope.round.pk if scope.round is not None else None,
+            "year": scope.year,
+            "tables": list(tables),
+            "format": kind,
+            "language": get_language() or settings.LANGUAGE_CODE,
+        },
+        requested_by=by,
+        filename=f"du-lieu-{scope.slug}-{what}.{kind}",
+    )
+    record_event(actor=by, action="data_export_started", target=job, **job.params)
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
 def _enqueue(job: ExportJob) -> None:
     from inspections.tasks import run_export  # the tasks call the services: imported late
 
@@ -80,8 +131,7 @@ def export_run(*, job_id: str) -> ExportJob | None:
         return job  # gone, or another worker has it
     try:
         with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
-            body = _build_year_results(job)
-        name = default_storage.save(f"exports/{job.pk}/{job.filename}", ContentFile(body))
+            name = _build(job)
     except Exception as exc:  # a failed export is shown on its page, never retried blindly
         log.exception("export %s failed", job.pk)
         with transaction.atomic():
@@ -112,6 +162,35 @@ def _tell(job: ExportJob, kind: str) -> None:
             "page": notices.page("export", job.pk),
         },
     )
+
+
+def _build(job: ExportJob) -> str:
+    """Write the job's file to storage; the name it was stored under."""
+    path = f"exports/{job.pk}/{job.filename}"
+    if job.kind == DATA:
+        with tempfile.TemporaryFile() as handle:  # streamed to storage in chunks after
+            _build_data(job, handle)
+            handle.seek(0)
+            return default_storage.save(path, File(handle, name=job.filename))
+    return default_storage.save(path, ContentFile(_build_year_results(job)))
+
+
+def _build_data(job: ExportJob, handle: IO[bytes]) -> None:
+    params = job.params
+    round_ = Round.objects.filter(pk=params.get("round")).first() if params.get("round") else None
+    scope = ExportScope(round=round_) if round_ is not None else ExportScope(year=params["year"])
+    tables = list(params["tables"])
+    shown = [0]
+
+    def progress(index: int, done: int, total: int) -> None:
+        # 1–95 % across the tables; the database is told only when the figure moves.
+        share = (index + min(done / total, 1.0) if total else index + 1) / len(tables)
+        value = 1 + int(94 * share)
+        if value > shown[0]:
+            shown[0] = value
+            _progress(job, value)
+
+    data_exports.write_file(handle, scope, tables=tables, kind=params["format"], progress=progress)
 
 
 def _build_year_results(job: ExportJob) -> bytes:

@@ -149,10 +149,10 @@ def test_an_inspection_goes_from_token_to_published_ranking_over_http(
 
     as_csv = office.get(f"{round_url}ranking/?format=csv")
     assert as_csv.status_code == 200
-    text = as_csv.content.decode("utf-8-sig")
+    text = as_csv.getvalue().decode("utf-8-sig")
     assert any(row[3:4] == ["PANLAC"] or "PANLAC" in row for row in csv.reader(io.StringIO(text)))
     as_xlsx = office.get(f"{round_url}ranking/?format=xlsx")
     assert as_xlsx.status_code == 200
-    workbook = load_workbook(io.BytesIO(as_xlsx.content))
+    workbook = load_workbook(io.BytesIO(as_xlsx.getvalue()))
     cells = [c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
     assert "PANLAC" in cells

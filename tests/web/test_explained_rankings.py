@@ -61,7 +61,7 @@ def test_a_capped_class_is_explained_on_the_ranking_unit_page_dashboard_and_expo
     assert CAP in text_of(noi_vu.get(reverse("unit", args=["PANLAC"])))
     dashboard = text_of(noi_vu.get(reverse("dashboard")))
     assert CAP in dashboard
-    csv = noi_vu.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    csv = noi_vu.get(url, {"format": "csv"}).getvalue().decode("utf-8-sig")
     assert "Giới hạn ở Đạt do A5 không đạt" in csv
 
 

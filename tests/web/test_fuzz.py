@@ -195,6 +195,7 @@ ROUTES: dict[str, Route] = {
     ),
     "unit-home": Route(),
     "unit": Route(kwargs=lambda w: {"code": "PANLAC"}),
+    "unit-evidence": Route(kwargs=lambda w: {"code": "PANLAC"}, query=("ban", "dot")),
     "unit-action-respond": Route(
         kwargs=lambda w: {"code": "PANLAC", "pk": w["action"]},
         form=lambda w: {"note": "Đã dọn dẹp xong"},
@@ -228,6 +229,7 @@ ROUTES: dict[str, Route] = {
         },
     ),
     "round-ranking": Route(kwargs=lambda w: {"pk": w["round"]}, query=("format",)),
+    "round-evidence": Route(kwargs=lambda w: {"pk": w["round"]}, query=("ban",)),
     "round-step": Route(kwargs=lambda w: {"pk": w["round"], "step": "mo"}, form=lambda w: {}),
     "round-close": Route(kwargs=lambda w: {"pk": w["round"]}, form=lambda w: {"confirm": "1"}),
     "round-publish": Route(
@@ -376,6 +378,16 @@ ROUTES: dict[str, Route] = {
     ),
     "notification-unsubscribe": Route(kwargs=lambda w: {"token": "khong-co"}, form=lambda w: {}),
     "export-year": Route(form=lambda w: {"year": "2026"}),
+    "export-data": Route(
+        query=("dot",),
+        form=lambda w: {
+            "scope": "round",
+            "round": str(w["round"]),
+            "year": "2026",
+            "table": "answers",
+            "kind": "csv",
+        },
+    ),
     "export": Route(kwargs=lambda w: {"pk": uuid.UUID(int=1)}),
     "export-file": Route(kwargs=lambda w: {"pk": uuid.UUID(int=1)}),
     "review-queue": Route(query=("q", "round", "group", "inspector", "sort")),

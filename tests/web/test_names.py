@@ -73,12 +73,12 @@ def test_the_ranking_export_names_the_inspectors_in_vietnamese_order(
         )
     url = reverse("round-ranking", args=[open_round.pk])
     download = sign_in(cast.internal_affairs).get(url, {"format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(download.content))["Khối phường, xã"]
+    sheet = load_workbook(io.BytesIO(download.getvalue()))["Khối phường, xã"]
     headers = [c.value for c in sheet[HEADER_ROW]]
     column = headers.index("Cán bộ kiểm tra")
     ward = next(row for row in sheet.iter_rows(values_only=True) if row[3] == "Phường An Lạc")
     assert ward[column] == ", ".join(EXPECTED)
-    csv = sign_in(cast.internal_affairs).get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    csv = sign_in(cast.internal_affairs).get(url, {"format": "csv"}).getvalue().decode("utf-8-sig")
     assert ", ".join(EXPECTED) in csv
 
 

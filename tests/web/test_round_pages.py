@@ -173,9 +173,9 @@ def test_the_ranking_page_and_its_xlsx_and_csv_come_from_the_same_ranking(
     rows = [r for g in ranking_for_round(round=open_round) for r in g.rows if r.rank]
     assert f"{rows[0].score:.2f}".replace(".", ",") in html and "mới" in html
     download = noi_vu.get(url, {"format": "xlsx"})
-    sheet_names = load_workbook(io.BytesIO(download.content)).sheetnames
+    sheet_names = load_workbook(io.BytesIO(download.getvalue())).sheetnames
     assert len(sheet_names) == len(ranking_for_round(round=open_round))
-    csv = noi_vu.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    csv = noi_vu.get(url, {"format": "csv"}).getvalue().decode("utf-8-sig")
     assert "Phường An Lạc" in csv and "Trường Tiểu học An Lạc" in csv
 
 
