@@ -232,8 +232,28 @@ CACHES: dict[str, dict[str, Any]] = {
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csx"}
-    )
+    ),
+    # Who a request is (inspections/authcache.py): shared by every worker, so that a revoked
+    # token or a changed password is seen by all of them at the next request. Redis when there
+    # is one, else files on this machine (AUTH_CACHE_DIR); never one process's memory.
+    "auth": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csx-auth",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(os.environ.get("AUTH_CACHE_DIR", BASE_DIR / "cache" / "auth"))),
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    ),
 }
+# How long a token stays remembered without a database read; changes made outside the ORM
+# are seen after this at most (every service and form path is seen at once). 0: never.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 
 # Sign-in limits. django-axes: AXES_FAILURE_LIMIT failures of one username from one address
 # lock that pair out for AXES_COOLOFF_TIME hours; the state lives in Redis when there is one,
