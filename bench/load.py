@@ -66,6 +66,10 @@ def server_env(database_url: str, media_root: str) -> dict[str, str]:
         "MEDIA_ROOT": media_root,
         "STATIC_ROOT": str(scratch / "static"),  # WhiteNoise wants one
         "AUTH_CACHE_DIR": str(scratch / "auth-cache"),  # shared by the workers, not the checkout
+        "TASKS_SQLITE_PATH": str(scratch / "tasks.sqlite3"),
+        # Required with DEBUG off; nothing in this run sends mail (nobody listens there).
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(free_port()),
         "DEBUG": "false",
         "HTTPS": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),

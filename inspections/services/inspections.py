@@ -197,11 +197,15 @@ _ANSWER_FIELDS = ("id", "yes_no", "level", "number", "not_applicable", "note", "
 
 def _locked_with_answer(pk: object, code: str) -> Inspection | None:
     mine = Answer.objects.filter(inspection_id=OuterRef("pk"), criterion__code=code)
+    # The row as the statement's snapshot saw it: on PostgreSQL a lock that waited returns the
+    # row as committed since, while the subqueries keep the snapshot (see _stored_answer).
+    seen = Inspection.objects.filter(pk=OuterRef("pk")).values("updated_at")[:1]
     rows = (
         Inspection.objects.filter(pk=pk)
         .select_related("round__version")
         .select_for_update(of=("self", "round"))
         .annotate(**{f"answer_{name}": Subquery(mine.values(name)[:1]) for name in _ANSWER_FIELDS})
+        .annotate(answer_seen_at=Subquery(seen))
     )
     return rows.first()
 
@@ -228,6 +232,10 @@ def _lock_for_answer(pk: object, code: str, by: Actor, *, seen: bool) -> Inspect
 
 
 def _stored_answer(locked: Inspection, criterion: Criterion) -> Answer | None:
+    if locked.answer_seen_at != locked.updated_at:  # type: ignore[attr-defined]
+        # Another write committed while this one waited for the lock: read the answer anew
+        # (one more query, only then).
+        return Answer.objects.filter(inspection=locked, criterion=criterion).first()
     fields = {name: getattr(locked, f"answer_{name}") for name in _ANSWER_FIELDS}
     if fields["id"] is None:
         return None
