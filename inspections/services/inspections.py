@@ -192,7 +192,10 @@ def criterion_of(inspection: Inspection, code: str, *, field: str | None = None)
 
 
 # The answer to one criterion, read with the locked inspection (one query, no extra round trip).
-_ANSWER_FIELDS = ("id", "yes_no", "level", "number", "not_applicable", "note", "flagged")
+_ANSWER_FIELDS = (
+    *("id", "yes_no", "level", "number", "not_applicable", "note", "flagged", "points"),
+    *("updated_at", "updated_by_id"),
+)
 
 
 def _locked_with_answer(pk: object, code: str) -> Inspection | None:
