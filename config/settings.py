@@ -136,7 +136,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user remembered in the shared `auth` cache (config/auth.py).
+    "config.auth.RememberedAuthenticationMiddleware",
     # Two-factor: the session's verified device, then our account steps (web/middleware.py).
     "django_otp.middleware.OTPMiddleware",
     "web.middleware.AccountMiddleware",
@@ -422,6 +423,10 @@ CONTENT_SECURITY_POLICY = {
 # "X-Forwarded-Proto: https"; set it only if the proxy overwrites that header.
 HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# Sessions read from the shared `auth` cache, written to both it and the database: signing out
+# deletes both, for every worker at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "auth"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)

@@ -1,5 +1,6 @@
 """Who a request is, remembered between requests: an API token and its owner, by the token's
-digest. Autosave sends a request per field typed, and each paid a database query for this.
+digest, and a web session's user, by id (config/auth.py). Autosave sends a request per field
+typed, and each paid database queries for this.
 
 The `auth` cache is shared by every worker (Redis with REDIS_URL, else files on the one
 machine: config/settings.py), so what a revoking service deletes here is gone for all of them
@@ -54,6 +55,26 @@ def person_stamp(user_id: Any) -> str:
 def forget_person(user_id: Any) -> None:
     """Every cached entry of this person stops being valid (password, activity, profile)."""
     _cache().delete(_stamp_key(user_id))
+
+
+def _person_key(user_id: Any) -> str:
+    return f"signed-in:{user_id}"
+
+
+def remembered_person(user_id: Any) -> tuple[Any, str]:
+    """The user (with profile and roles) as last read if unchanged since, and the stamp to
+    remember a fresh read with (taken before that read, like a token's)."""
+    found = _cache().get_many([_person_key(user_id), _stamp_key(user_id)])
+    entry, current = found.get(_person_key(user_id)), found.get(_stamp_key(user_id))
+    if entry is not None and current is not None and entry[0] == current:
+        return entry[1], str(current)
+    return None, str(current) if current is not None else person_stamp(user_id)
+
+
+def remember_person(user: Any, *, stamp: str) -> None:
+    timeout = settings.AUTH_CACHE_SECONDS
+    if timeout:
+        _cache().set(_person_key(user.pk), (stamp, user), timeout=timeout)
 
 
 def lookup(digest: str) -> tuple[ApiToken | None, str | None]:
