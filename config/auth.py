@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
@@ -25,9 +25,16 @@ from inspections import authcache, policies
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+def _user_model_pk(value: Any) -> Any:
+    """The session's user id as the model's key, as django.contrib.auth reads it."""
+    field = get_user_model()._meta.pk
+    assert field is not None
+    return field.to_python(value)
+
+
 def session_user(request: HttpRequest) -> Any:
     try:
-        user_id = auth._get_user_session_key(request)
+        user_id = _user_model_pk(request.session[SESSION_KEY])
         backend = request.session[BACKEND_SESSION_KEY]
     except KeyError:
         return auth.get_user(request)
@@ -52,4 +59,4 @@ def session_user(request: HttpRequest) -> Any:
 class RememberedAuthenticationMiddleware(AuthenticationMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: session_user(request))
+        request.user = SimpleLazyObject(lambda: session_user(request))  # type: ignore[assignment]

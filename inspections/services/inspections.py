@@ -198,7 +198,7 @@ _ANSWER_FIELDS = (
 )
 
 
-def _locked_with_answer(pk: object, code: str) -> Inspection | None:
+def _locked_with_answer(pk: uuid.UUID, code: str) -> Inspection | None:
     mine = Answer.objects.filter(inspection_id=OuterRef("pk"), criterion__code=code)
     # The row as the statement's snapshot saw it: on PostgreSQL a lock that waited returns the
     # row as committed since, while the subqueries keep the snapshot (see _stored_answer).
