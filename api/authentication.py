@@ -9,6 +9,11 @@ same query that finds the token: whatever changed the password or deactivated th
 the token stops working at its next use and its row is deleted. The service
 `tokens_revoke_all` (inspections/services/accounts.py) removes the rows at once, with an
 audit event, when a flow wants that; correctness never depends on it being called.
+
+The token and its owner are remembered by digest in the shared `auth` cache
+(inspections/authcache.py) so that autosave pays no query for them; the checks above run on
+the remembered copy too, revocation and a user saved through the ORM forget it at once, and a
+change made around the ORM is seen within AUTH_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 from rest_framework.request import Request
 
+from inspections import authcache, policies
 from inspections.models import ApiToken
 from inspections.models.tokens import credentials_of
 
@@ -54,44 +60,58 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if not _TOKEN.fullmatch(text):
             raise exceptions.AuthenticationFailed(_("Mã truy cập không hợp lệ."))
         digest = hash_token(text)
+        remembered, stamp = authcache.lookup(digest)
+        if remembered is not None and compare_digest(digest, remembered.digest):
+            return self._check(remembered, stamp=stamp, fresh=False)
         candidates = ApiToken.objects.filter(
             token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH]
-        ).select_related("user")
+        ).select_related("user__profile")
         for found in candidates:
             if compare_digest(digest, found.digest):
-                return self._check(found)
+                return self._check(found, stamp=stamp, fresh=True)
         raise exceptions.AuthenticationFailed(_("Mã truy cập không hợp lệ."))
 
-    def _check(self, token: ApiToken) -> tuple[Any, ApiToken]:
+    def _check(self, token: ApiToken, *, stamp: str | None, fresh: bool) -> tuple[Any, ApiToken]:
         now = timezone.now()
         user = token.user
         if token.expiry is not None and token.expiry <= now:
-            token.delete()
+            self._drop(token)
             raise exceptions.AuthenticationFailed(
                 _("Mã truy cập đã hết hạn. Vui lòng đăng nhập lại.")
             )
         if not user.is_active or token.credentials not in credentials_of(user):
-            token.delete()
+            self._drop(token)
             raise exceptions.AuthenticationFailed(
                 _("Mã truy cập không còn hiệu lực. Vui lòng đăng nhập lại.")
             )
-        self.renew(token, now)
+        if self.renew(token, now) or fresh:
+            policies.roles_of(user)  # read before remembering: every write asks for them
+            authcache.remember(token, stamp=stamp)
         return user, token
 
     @staticmethod
-    def renew(token: ApiToken, now: datetime) -> None:
+    def _drop(token: ApiToken) -> None:
+        authcache.forget_tokens([token.digest])
+        token.delete()
+
+    @staticmethod
+    def renew(token: ApiToken, now: datetime) -> bool:
         """Slide the expiry, but write only when it moves by MIN_REFRESH_INTERVAL (an hour):
-        most requests only read. The user's dead tokens are cleared at the same moment."""
+        most requests only read. The user's dead tokens are cleared at the same moment.
+        True when it wrote."""
         expiry = now + knox_settings.TOKEN_TTL
         if token.expiry is not None:
             moved = (expiry - token.expiry).total_seconds()
             if moved < knox_settings.MIN_REFRESH_INTERVAL:
-                return
+                return False
         token.expiry, token.last_used = expiry, now
         token.save(update_fields=["expiry", "last_used"])
-        ApiToken.objects.filter(user=token.user).filter(
+        dead = ApiToken.objects.filter(user=token.user).filter(
             Q(expiry__lte=now) | ~Q(credentials__in=credentials_of(token.user))
-        ).delete()
+        )
+        authcache.forget_tokens(dead.values_list("digest", flat=True))
+        dead.delete()
+        return True
 
 
 class ExpiringTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -136,7 +136,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user remembered in the shared `auth` cache (config/auth.py).
+    "config.auth.RememberedAuthenticationMiddleware",
     # Two-factor: the session's verified device, then our account steps (web/middleware.py).
     "django_otp.middleware.OTPMiddleware",
     "web.middleware.AccountMiddleware",
@@ -232,8 +233,28 @@ CACHES: dict[str, dict[str, Any]] = {
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csx"}
-    )
+    ),
+    # Who a request is (inspections/authcache.py): shared by every worker, so that a revoked
+    # token or a changed password is seen by all of them at the next request. Redis when there
+    # is one, else files on this machine (AUTH_CACHE_DIR); never one process's memory.
+    "auth": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csx-auth",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(os.environ.get("AUTH_CACHE_DIR", BASE_DIR / "cache" / "auth"))),
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    ),
 }
+# How long a token stays remembered without a database read; changes made outside the ORM
+# are seen after this at most (every service and form path is seen at once). 0: never.
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 
 # Sign-in limits. django-axes: AXES_FAILURE_LIMIT failures of one username from one address
 # lock that pair out for AXES_COOLOFF_TIME hours; the state lives in Redis when there is one,
@@ -406,6 +427,10 @@ CONTENT_SECURITY_POLICY = {
 # "X-Forwarded-Proto: https"; set it only if the proxy overwrites that header.
 HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# Sessions read from the shared `auth` cache, written to both it and the database: signing out
+# deletes both, for every worker at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "auth"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)

@@ -10,7 +10,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("HTTPS", "false")
 
 from config.settings import *  # noqa: F403
-from config.settings import HUEY, REST_FRAMEWORK
+from config.settings import CACHES, HUEY, REST_FRAMEWORK
 
 # Hashing demo passwords with PBKDF2 costs seconds per test run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -26,3 +26,8 @@ HUEY = {**HUEY, "immediate": os.environ.get("TASKS_IMMEDIATE", "true") == "true"
 # the records' tests turn both on.
 RECORDS_PREPARE_ON_APPROVAL = False
 RECORD_MAIL_MAX_BYTES = 0
+# One process: the authentication cache in memory, emptied by the autouse fixture per test.
+CACHES = {
+    **CACHES,
+    "auth": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "csx-auth"},
+}

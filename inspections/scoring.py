@@ -24,6 +24,7 @@ LEVELS: Final = tuple(range(_TOP_LEVEL + 1))  # the levels a level criterion may
 # Ranking sort key over (class position, -score, order key, unit id, entry): never the entry.
 _STANDING_THEN_NAME: Final = itemgetter(0, 1, 2, 3)
 _PERCENT_MAX: Final = Decimal(100)
+_ZERO: Final = Decimal(0)
 
 
 class AnswerType(StrEnum):
@@ -146,8 +147,52 @@ def score_inspection(rules: ModelRules, answers: Mapping[str, AnswerValue]) -> I
     for criterion, result in zip(rules.criteria, results, strict=True):
         by_section.setdefault(criterion.section, []).append(result)
     sections = tuple(_section_score(name, rows) for name, rows in by_section.items())
-    earned = _total(r.earned for r in results)
-    possible = _total(r.possible for r in results)
+    return _inspection_score(
+        rules,
+        results,
+        sections,
+        earned=_total(r.earned for r in results),
+        possible=_total(r.possible for r in results),
+    )
+
+
+def rescore_one(
+    rules: ModelRules, previous: InspectionScore, code: str, value: AnswerValue
+) -> InspectionScore:
+    """The score after one criterion's answer changed, from the previous score's sums: the
+    other answers are not read again (autosave). Equals score_inspection on the new answers
+    (a Hypothesis property in tests/inspections/test_scoring.py)."""
+    index = next(i for i, c in enumerate(rules.criteria) if c.code == code)
+    rule = rules.criteria[index]
+    if len(previous.criteria) != len(rules.criteria) or previous.criteria[index].code != code:
+        raise ValueError(f"{code}: the previous score is not of these rules.")
+    old, new = previous.criteria[index], criterion_result(rule, value)
+    results = (*previous.criteria[:index], new, *previous.criteria[index + 1 :])
+    earned_change = (new.earned or _ZERO) - (old.earned or _ZERO)
+    possible_change = (new.possible or _ZERO) - (old.possible or _ZERO)
+    sections = tuple(
+        section_of_sums(s.section, s.earned + earned_change, s.possible + possible_change)
+        if s.section == rule.section
+        else s
+        for s in previous.sections
+    )
+    return _inspection_score(
+        rules,
+        results,
+        sections,
+        earned=previous.earned + earned_change,
+        possible=previous.possible + possible_change,
+    )
+
+
+def _inspection_score(
+    rules: ModelRules,
+    results: tuple[CriterionResult, ...],
+    sections: tuple[SectionScore, ...],
+    *,
+    earned: Decimal,
+    possible: Decimal,
+) -> InspectionScore:
     exact = _percentage(earned, possible)
     rounded = None if exact is None else round_half_up(exact)
     critical_failures = tuple(r.code for r in results if r.critical_failed)
@@ -186,8 +231,13 @@ def _section_order(rules: ModelRules) -> list[str]:
 
 
 def _section_score(section: str, results: Sequence[CriterionResult]) -> SectionScore:
-    earned = _total(r.earned for r in results)
-    possible = _total(r.possible for r in results)
+    return section_of_sums(
+        section, _total(r.earned for r in results), _total(r.possible for r in results)
+    )
+
+
+def section_of_sums(section: str, earned: Decimal, possible: Decimal) -> SectionScore:
+    """A section's score from its sums of earned and possible points (as stored)."""
     exact = _percentage(earned, possible)
     rounded = None if exact is None else round_half_up(exact)
     return SectionScore(section, earned, possible, exact, rounded)

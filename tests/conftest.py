@@ -46,6 +46,16 @@ def _vietnamese_by_default() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def _forget_who_signed_in() -> Any:
+    """The authentication cache (inspections/authcache.py) starts empty in every test."""
+    from django.core.cache import caches
+
+    caches["auth"].clear()
+    yield
+    caches["auth"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploads of a test land in its own folder, never in the developer's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import policies, services
-from inspections.answers import FIELD, field_messages, form_text, posted
+from inspections.answers import FIELD, field_messages, posted
 from inspections.errors import DomainError
 from inspections.models import Criterion, EvidencePhoto, Inspection
 from inspections.photos import max_bytes
@@ -57,41 +57,31 @@ def checklist(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
-    inspection = visible_inspection(request.user, pk)
-    criterion = Criterion.objects.filter(version_id=inspection.round.version_id, code=code).first()
-    if criterion is None:
-        raise Http404(_("Không có tiêu chí này."))
     data = request.POST
     note = data.get("note", "")
     flagged = bool(data.get("flagged"))
     raw = posted(data)  # parsed once, by the service, with the API's own messages
     files = [*request.FILES.getlist("camera"), *request.FILES.getlist("gallery")]
     try:
-        current = build_checklist(inspection).row(code)
-        changed = current is None or (current.value, current.note, current.flagged) != (
-            form_text(criterion, raw),  # None when it does not fit: the service says why
-            note.strip(),
-            flagged,
+        # The same answer again writes nothing: the service notices (the form posts every field).
+        services.answer_set(
+            by=policies.acting(request.user),
+            inspection=pk,
+            criterion_code=code,
+            value=raw,
+            note=note,
+            flagged=flagged,
         )
-        if changed:
-            services.answer_set(
-                by=policies.acting(request.user),
-                inspection=inspection,
-                criterion_code=code,
-                value=raw,
-                note=note,
-                flagged=flagged,
-            )
         for upload in files:
             services.photo_attach(
                 by=policies.acting(request.user),
-                inspection=inspection,
+                inspection=visible_inspection(request.user, pk),
                 data=bytes(upload.read(max_bytes() + 1)),
                 criterion_code=code,
             )
     except DomainError as error:
         status = form_refusal(error)
-        page = build_checklist(inspection)
+        page = build_checklist(visible_inspection(request.user, pk))
         row = page.row(code)
         if row is not None:  # the posted values, shown again beside the error
             row.value, row.note, row.flagged = raw.strip(), note, flagged
@@ -100,7 +90,7 @@ def answer(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
             if files and "file" in error.fields:
                 row.error += " " + _("Hãy chọn lại ảnh.")
         return _render_checklist(request, page, status=status)
-    return _to_place(inspection, code)
+    return HttpResponseRedirect(f"{reverse('checklist', args=[pk])}#c-{code}")
 
 
 @login_required

@@ -105,13 +105,13 @@ class AnswerView(ApiView):
         "its code (`wrong_type`, `out_of_range`, `too_many_decimals`, `na_not_allowed`).",
     )
     def put(self, request: Request, pk: str, criterion_code: str) -> Response:
-        inspection = visible_inspection(request, pk)
         body = AnswerWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        # The service reads the inspection once, locked, and answers 404 for one not visible.
         answer = services.answer_set(
             by=policies.acting(request.user),
-            inspection=inspection,
+            inspection=pk,
             criterion_code=criterion_code,
             value=data["value"],
             note=data.get("note"),

@@ -18,11 +18,12 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from inspections import mail, policies
+from inspections import authcache, mail, policies
 from inspections.errors import DomainError, Problem
 from inspections.models import ApiToken, Invitation, Profile
 from inspections.models.tokens import credentials_of
@@ -48,10 +49,17 @@ def token_issue(*, user: Actor, device: str = "") -> tuple[ApiToken, str]:
     )
     keep = settings.API_TOKENS_PER_USER
     extra = ApiToken.objects.filter(user=user).order_by("-last_used", "-created")[keep:]
-    ApiToken.objects.filter(pk__in=[t.pk for t in extra]).delete()
+    _tokens_delete(ApiToken.objects.filter(pk__in=[t.pk for t in extra]))
     # Expired tokens of anyone, so the table stays as small as the people who use it.
-    ApiToken.objects.filter(expiry__lte=now).delete()
+    _tokens_delete(ApiToken.objects.filter(expiry__lte=now))
     return token, secret
+
+
+def _tokens_delete(tokens: QuerySet[ApiToken]) -> int:
+    """Delete these tokens, and forget them in the authentication cache at once."""
+    authcache.forget_tokens(tokens.values_list("digest", flat=True))
+    count, _deleted = tokens.delete()
+    return count
 
 
 @transaction.atomic
@@ -62,6 +70,7 @@ def token_revoke(*, token: ApiToken, by: Actor) -> None:
             _("Chỉ người dùng sở hữu mã truy cập được thu hồi nó."), problem=Problem.FORBIDDEN
         )
     record_event(actor=by, action="token_revoke", target=token.user, device=token.device)
+    authcache.forget_tokens([token.digest])
     token.delete()
 
 
@@ -69,7 +78,7 @@ def token_revoke(*, token: ApiToken, by: Actor) -> None:
 def tokens_revoke_all(*, user: Actor, by: Actor) -> int:
     """Revoke every token of `user` ("sign out everywhere", a password change, a
     deactivation); returns how many there were."""
-    count, _deleted = ApiToken.objects.filter(user=user).delete()
+    count = _tokens_delete(ApiToken.objects.filter(user=user))
     record_event(actor=by, action="tokens_revoke_all", target=user, count=count)
     return count
 

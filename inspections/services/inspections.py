@@ -6,7 +6,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,14 +27,19 @@ from inspections.models import (
     Round,
 )
 from inspections.policies import Actor
-from inspections.selectors.catalogue import rules_for_version
+from inspections.selectors.catalogue import catalogue_for_version, rules_for_version
 from inspections.selectors.notifications import office_people
 from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
 from inspections.services.notifications import notify
 from inspections.services.records import record_number_allocate, record_prepare_after_commit
-from inspections.services.results import rescore_inspection, unit_result_recompute
+from inspections.services.results import (
+    rescore_inspection,
+    store_score,
+    stored_score,
+    unit_result_recompute,
+)
 from inspections.services.rounds import require_internal_affairs
 
 _UNSET: Any = object()
@@ -153,6 +160,11 @@ def require_editor(inspection: Inspection, by: Actor, *, team: bool = False) -> 
 
 def lock_editable(inspection: Inspection, by: Actor, *, team: bool = False) -> Inspection:
     locked = Inspection.objects.select_for_update().select_related("round").get(pk=inspection.pk)
+    _require_editable(locked, by, team=team)
+    return locked
+
+
+def _require_editable(locked: Inspection, by: Actor, *, team: bool = False) -> None:
     require_editor(locked, by, team=team)
     if not locked.is_editable:
         raise _wrong_state(
@@ -161,7 +173,6 @@ def lock_editable(inspection: Inspection, by: Actor, *, team: bool = False) -> I
         )
     if not policies.round_takes_changes(locked):
         raise _wrong_state(_("Đợt kiểm tra đã khóa: không sửa được phiếu."))
-    return locked
 
 
 def criterion_of(inspection: Inspection, code: str, *, field: str | None = None) -> Criterion:
@@ -180,27 +191,107 @@ def criterion_of(inspection: Inspection, code: str, *, field: str | None = None)
     return criterion
 
 
+# The answer to one criterion, read with the locked inspection (one query, no extra round trip).
+_ANSWER_FIELDS = (
+    *("id", "yes_no", "level", "number", "not_applicable", "note", "flagged", "points"),
+    *("updated_at", "updated_by_id"),
+)
+
+
+def _locked_with_answer(pk: uuid.UUID, code: str) -> Inspection | None:
+    mine = Answer.objects.filter(inspection_id=OuterRef("pk"), criterion__code=code)
+    # The row as the statement's snapshot saw it: on PostgreSQL a lock that waited returns the
+    # row as committed since, while the subqueries keep the snapshot (see _stored_answer).
+    seen = Inspection.objects.filter(pk=OuterRef("pk")).values("updated_at")[:1]
+    rows = (
+        Inspection.objects.filter(pk=pk)
+        .select_related("round__version")
+        .select_for_update(of=("self", "round"))
+        .annotate(**{f"answer_{name}": Subquery(mine.values(name)[:1]) for name in _ANSWER_FIELDS})
+        .annotate(answer_seen_at=Subquery(seen))
+    )
+    return rows.first()
+
+
+def _lock_for_answer(pk: object, code: str, by: Actor, *, seen: bool) -> Inspection:
+    """The inspection locked, with its answer to `code`: one query for its own inspector.
+    Given by id (`seen` False), anyone else learns no more than the pages tell them: a 404
+    unless they may see it."""
+    try:
+        value = Inspection._meta.get_field("id").to_python(pk)
+    except ValidationError:
+        value = None
+    locked = _locked_with_answer(value, code) if value is not None else None
+    hidden = locked is None or (
+        not seen
+        and not policies.is_inspector_of(by, locked)
+        and not policies.inspections_for(by).filter(pk=locked.pk).exists()
+    )
+    if hidden:
+        raise DomainError(_("Không tìm thấy phiếu."), problem=Problem.NOT_FOUND)
+    assert locked is not None
+    _require_editable(locked, by)
+    return locked
+
+
+def _stored_answer(locked: Inspection, criterion: Criterion) -> Answer | None:
+    if locked.answer_seen_at != locked.updated_at:  # type: ignore[attr-defined]
+        # Another write committed while this one waited for the lock: read the answer anew
+        # (one more query, only then).
+        return Answer.objects.filter(inspection=locked, criterion=criterion).first()
+    fields = {name: getattr(locked, f"answer_{name}") for name in _ANSWER_FIELDS}
+    if fields["id"] is None:
+        return None
+    answer = Answer(inspection=locked, criterion=criterion, **fields)
+    answer._state.adding = False
+    answer._state.db = locked._state.db
+    return answer
+
+
 @transaction.atomic
 def answer_set(
     *,
     by: Actor,
-    inspection: Inspection,
+    inspection: Inspection | uuid.UUID | str,
     criterion_code: str,
     value: object,
     note: str | None = None,
     flagged: bool | None = None,
 ) -> Answer:
-    """Record one answer (None clears it); the running score is stored as it goes."""
-    inspection = lock_editable(inspection, by)
-    criterion = criterion_of(inspection, criterion_code)
-    answer = _write_answer(
-        inspection=inspection, criterion=criterion, value=value, note=note, flagged=flagged, by=by
-    )
-    rescore_inspection(inspection)
+    """Record one answer (None clears it); the running score is stored as it goes.
+
+    The autosave of every field: the inspection is read once, locked, with this answer; the
+    catalogue comes from the version's cache, and the score moves by this criterion's points
+    alone (the full rescore stays for submit, approval and revision). The same answer again
+    writes nothing and records no event. `inspection` may be its id: a row the user may not see
+    is a 404."""
+    seen = isinstance(inspection, Inspection)  # the caller read it among those `by` sees
+    pk = inspection.pk if isinstance(inspection, Inspection) else inspection
+    locked = _lock_for_answer(pk, criterion_code, by, seen=seen)
+    catalogue = catalogue_for_version(locked.round.version)
+    criterion = catalogue.criteria.get(criterion_code)
+    if criterion is None:
+        message = _("Không có tiêu chí “%(code)s” trong mô hình của đợt này.") % {
+            "code": criterion_code
+        }
+        raise DomainError(message, problem=Problem.NOT_FOUND)
+    rule = next(r for r in catalogue.rules.criteria if r.code == criterion_code)
+    parsed = _parsed(rule, value, field=FIELD)
+    stored = _stored_answer(locked, criterion)
+    if _unchanged(stored, parsed, note=note, flagged=flagged):
+        return stored or Answer(inspection=locked, criterion=criterion)
+    answer = stored or Answer(inspection=locked, criterion=criterion)
+    _fill_answer(answer, rule, parsed, note=note, flagged=flagged, by=by)
+    answer.save()
+    previous = stored_score(locked, catalogue.rules)
+    if previous is None:
+        rescore_inspection(locked)  # scores stored before they were kept per criterion
+    else:
+        store_score(locked, scoring.rescore_one(catalogue.rules, previous, rule.code, parsed))
     record_event(
         actor=by,
         action="answer_set",
-        target=inspection,
+        target=locked,
         criterion=criterion.code,
         value=answer.value,
         note=answer.note,
@@ -209,28 +300,39 @@ def answer_set(
     return answer
 
 
-def _write_answer(
-    *,
-    inspection: Inspection,
-    criterion: Criterion,
-    value: object,
-    note: str | None,
-    flagged: bool | None,
-    by: Actor,
-    field: str = FIELD,
-) -> Answer:
-    rules = rules_for_version(inspection.round.version)
-    rule = next(r for r in rules.criteria if r.code == criterion.code)
+def _unchanged(
+    stored: Answer | None, parsed: scoring.AnswerValue, *, note: str | None, flagged: bool | None
+) -> bool:
+    """Nothing to write: the same answer again (a form posts every field each time)."""
+    if stored is None:
+        return parsed is None and not (note or "").strip() and not flagged
+    return (
+        stored.value == parsed
+        and (note is None or note.strip() == stored.note)
+        and (flagged is None or flagged == stored.flagged)
+    )
+
+
+def _parsed(rule: scoring.CriterionRule, value: object, *, field: str) -> scoring.AnswerValue:
     try:
-        parsed = parse_answer(rule, value)
+        return parse_answer(rule, value)
     except InvalidAnswer as invalid:
         raise DomainError(
-            _("Giá trị không hợp lệ cho tiêu chí %(code)s.") % {"code": criterion.code},
+            _("Giá trị không hợp lệ cho tiêu chí %(code)s.") % {"code": rule.code},
             fields=invalid.fields(field),
             code=invalid.code,
         ) from None
-    answer = Answer.objects.filter(inspection=inspection, criterion=criterion).first()
-    answer = answer or Answer(inspection=inspection, criterion=criterion)
+
+
+def _fill_answer(
+    answer: Answer,
+    rule: scoring.CriterionRule,
+    parsed: scoring.AnswerValue,
+    *,
+    note: str | None,
+    flagged: bool | None,
+    by: Actor,
+) -> None:
     answer.yes_no = parsed if isinstance(parsed, bool) else None
     answer.level = parsed if isinstance(parsed, int) and not isinstance(parsed, bool) else None
     answer.number = (
@@ -246,6 +348,24 @@ def _write_answer(
         answer.flagged = flagged
     answer.points = scoring.criterion_points(rule, parsed)
     answer.updated_by = by
+
+
+def _write_answer(
+    *,
+    inspection: Inspection,
+    criterion: Criterion,
+    value: object,
+    note: str | None,
+    flagged: bool | None,
+    by: Actor,
+    field: str = FIELD,
+) -> Answer:
+    rules = rules_for_version(inspection.round.version)
+    rule = next(r for r in rules.criteria if r.code == criterion.code)
+    parsed = _parsed(rule, value, field=field)
+    answer = Answer.objects.filter(inspection=inspection, criterion=criterion).first()
+    answer = answer or Answer(inspection=inspection, criterion=criterion)
+    _fill_answer(answer, rule, parsed, note=note, flagged=flagged, by=by)
     answer.save()
     return answer
 

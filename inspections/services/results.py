@@ -55,7 +55,54 @@ def score_of(inspection: Inspection) -> scoring.InspectionScore:
 
 def rescore_inspection(inspection: Inspection, *, fields: list[str] | None = None) -> None:
     """Store the scores of the inspection's answers as they stand, plus any other `fields`."""
-    result = score_of(inspection)
+    store_score(inspection, score_of(inspection), fields=fields)
+
+
+def stored_score(
+    inspection: Inspection, rules: scoring.ModelRules
+) -> scoring.InspectionScore | None:
+    """The score as stored with the inspection, for one answer to move it; None when what is
+    stored is not of these rules (scores stored before they were kept per criterion)."""
+    criteria = inspection.criterion_scores or []
+    sections = inspection.section_scores or []
+    section_codes = list(dict.fromkeys(rule.section for rule in rules.criteria))
+    if [c.get("code") for c in criteria] != [rule.code for rule in rules.criteria] or [
+        s.get("section") for s in sections
+    ] != section_codes:
+        return None
+    results = tuple(
+        scoring.CriterionResult(
+            code=c["code"],
+            earned=_decimal(c["earned"]),
+            possible=_decimal(c["possible"]),
+            critical_failed=bool(c["critical_failed"]),
+        )
+        for c in criteria
+    )
+    by_section = tuple(
+        scoring.section_of_sums(s["section"], Decimal(s["earned"]), Decimal(s["possible"]))
+        for s in sections
+    )
+    return scoring.InspectionScore(
+        earned=sum((s.earned for s in by_section), Decimal(0)),
+        possible=sum((s.possible for s in by_section), Decimal(0)),
+        exact=None,  # rescore_one works from the sums; nothing reads these three
+        rounded=None,
+        sections=by_section,
+        criteria=results,
+        critical_failures=(),
+        classification=None,
+        enough_basis=False,
+    )
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def store_score(
+    inspection: Inspection, result: scoring.InspectionScore, *, fields: list[str] | None = None
+) -> None:
     inspection.earned_points = result.earned
     inspection.possible_points = result.possible
     inspection.score_exact = as_stored_decimal(result.exact)

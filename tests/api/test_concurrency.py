@@ -45,3 +45,48 @@ def test_concurrent_creates_with_one_id_make_one_inspection(
 
     assert sorted(statuses) == [200, 201]
     assert Inspection.objects.filter(unit=org.ward, round=open_round).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_that_waited_for_the_lock_sees_the_answer_committed_meanwhile(
+    org: Any, cast: Any, open_round: Any
+) -> None:
+    """The autosave reads the answer with the locked inspection, in one statement; when that
+    lock waited, the answer another write committed meanwhile is read anew (no duplicate)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    from django.db import transaction
+
+    from inspections.models import Answer
+    from inspections.services.results import score_of
+
+    services.assignments_create(
+        by=cast.internal_affairs, round=open_round, inspector=cast.inspector, units=[org.ward]
+    )
+    inspection, _ = services.inspection_create(by=cast.inspector, round=open_round, unit=org.ward)
+    outcome: list[object] = []
+
+    def second() -> None:
+        from django.db import connection as own
+
+        try:
+            answer = services.answer_set(
+                by=cast.inspector, inspection=inspection.pk, criterion_code="A1", value=3
+            )
+            outcome.append(answer.level)
+        except Exception as error:  # the failure is the test's to report
+            outcome.append(error)
+        finally:
+            own.close()
+
+    waiting = threading.Thread(target=second)
+    with transaction.atomic():
+        services.answer_set(by=cast.inspector, inspection=inspection, criterion_code="A1", value=2)
+        waiting.start()
+        waiting.join(timeout=1.0)  # it takes its snapshot, then waits for this lock
+        assert waiting.is_alive()
+    waiting.join()
+    assert outcome == [3]
+    assert list(Answer.objects.filter(inspection=inspection).values_list("level", flat=True)) == [3]
+    inspection.refresh_from_db()
+    assert inspection.score == score_of(inspection).rounded
