@@ -390,3 +390,13 @@ def photos_for(user: Viewer) -> QuerySet[EvidencePhoto]:
         | Q(action_response__action__in=actions_for(user).values("pk"))
         | Q(commitment__in=commitments_for(user).values("pk"))
     )
+
+
+def may_set_unit_place(user: Viewer) -> bool:
+    """Where a unit is decides which photos are flagged as far from it: Internal Affairs."""
+    return may_manage_movement(user)
+
+
+def may_see_position(user: Viewer, photo: EvidencePhoto, *, inspector_id: int | None = None) -> bool:
+    """A photo's coordinates go with its original: Internal Affairs and the inspector."""
+    return may_see_original(user, photo, inspector_id=inspector_id)

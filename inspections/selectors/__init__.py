@@ -36,7 +36,12 @@ from inspections.selectors.editions import (
     edition_outline,
     edition_preview,
 )
-from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
+from inspections.selectors.evidence import (
+    ReusedEvidence,
+    evidence_matches,
+    reuse_warnings_for,
+    unit_photo_position,
+)
 from inspections.selectors.filters import NOT_STARTED
 from inspections.selectors.history import (
     RevisionDiff,
@@ -148,6 +153,8 @@ __all__ = [
     "ranking_compute",
     "ranking_for_round",
     "reuse_warnings_for",
+    "evidence_matches",
+    "unit_photo_position",
     "review_queue",
     "revision_diff",
     "round_list",
