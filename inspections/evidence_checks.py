@@ -199,13 +199,19 @@ def flag_text(flag: dict[str, Any]) -> str:
         return _("Không có thông tin máy ảnh (có thể là ảnh chụp màn hình hoặc ảnh tải về)")
     if code in (REUSED, FINDING_AS_FIX):
         if code == FINDING_AS_FIX:
-            text = _("Trùng ảnh phát hiện lỗi của cán bộ kiểm tra: ảnh “khắc phục” là ảnh cũ")
-        elif flag.get("same_file"):
-            text = _("Trùng tệp với ảnh của %(owner)s — %(unit)s")
+            return _("Trùng ảnh phát hiện lỗi của cán bộ kiểm tra: ảnh “khắc phục” là ảnh cũ")
+        if flag.get("same_file"):
+            text = _("Trùng tệp với ảnh của %(owner)s")
         else:
-            text = _("Gần giống ảnh của %(owner)s — %(unit)s")
+            text = _("Gần giống ảnh của %(owner)s")
         owner = _OWNERS.get(str(flag.get("owner")), _OWNERS["inspection"])()
-        return text % {"owner": owner, "unit": flag.get("unit", "")}
+        if flag.get("unit"):  # named only to those who may see it (see api/serializers)
+            where = f"{text % {'owner': owner}} — {flag['unit']}"
+        elif flag.get("other_unit"):
+            where = _("%(text)s ở đơn vị khác") % {"text": text % {"owner": owner}}
+        else:
+            where = _("%(text)s của chính đơn vị") % {"text": text % {"owner": owner}}
+        return where
     return str(code)
 
 

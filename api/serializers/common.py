@@ -160,13 +160,11 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
     @extend_schema_field(PhotoCheckSerializer(many=True))
     def get_checks(self, photo: EvidencePhoto) -> list[dict[str, Any]]:
         full = self._sees_position(photo)
-        return [
-            {
-                **{k: v for k, v in flag.items() if full or k not in _IDENTIFYING},
-                "message": flag_text(flag),
-            }
+        shown = [
+            {k: v for k, v in flag.items() if full or k not in _IDENTIFYING}
             for flag in photo.checks or []
         ]
+        return [{**flag, "message": flag_text(flag)} for flag in shown]
 
     @extend_schema_field(PhotoPositionSerializer(allow_null=True))
     def get_position(self, photo: EvidencePhoto) -> dict[str, str] | None:
