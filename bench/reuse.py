@@ -59,7 +59,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter  # noqa: E402
 
 from inspections.models import Commitment, EvidencePhoto, OrgUnit  # noqa: E402
 from inspections.photos import hash_bands, is_distinctive, process_upload  # noqa: E402
-from inspections.selectors.evidence import _candidates, evidence_matches  # noqa: E402
+from inspections.selectors.evidence import evidence_matches  # noqa: E402
 
 
 def picture(seed: int, size: tuple[int, int] = (800, 600)) -> Image.Image:
@@ -135,7 +135,7 @@ def fill(count: int, owner: Commitment, rng: random.Random) -> float:
     minutes for a million); the same columns the pipeline writes."""
     started = time.perf_counter()
     template = random_photo(rng, owner, timezone.now())
-    fields = [f for f in EvidencePhoto._meta.concrete_fields]
+    fields = list(EvidencePhoto._meta.concrete_fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {EvidencePhoto._meta.db_table} ({columns}) VALUES ({marks})"
@@ -220,7 +220,13 @@ def speed(stored: int, lookups: int, rng: random.Random) -> None:
         f"({100 * percentile(read, 0.5) / stored:.3f} % of stored)"
     )
     sample = random_photo(rng, probe_owner, timezone.now())
-    plan = EvidencePhoto.objects.filter(_band_condition(sample)).values("pk").explain().splitlines()
+    plan = (
+        EvidencePhoto.objects.filter(_band_condition(sample))
+        .order_by()
+        .values("pk")
+        .explain()
+        .splitlines()
+    )
     print("query plan of the band probe:")
     for line in plan[:12]:
         print(f"  {line}")
@@ -301,7 +307,9 @@ def room(seed: int) -> dict[str, Any]:
             (rng.uniform(0.0, 0.75), rng.uniform(0.55, 0.8), rng.uniform(0.2, 0.35))
             for _ in range(rng.randrange(1, 4))
         ],
-        "shelves": [(rng.uniform(0.0, 0.8), rng.randrange(3, 6)) for _ in range(rng.randrange(0, 3))],
+        "shelves": [
+            (rng.uniform(0.0, 0.8), rng.randrange(3, 6)) for _ in range(rng.randrange(0, 3))
+        ],
         "plants": [rng.uniform(0.0, 0.95) for _ in range(rng.randrange(0, 3))],
         "poster": rng.random() < 0.5,
         "seed": seed,
@@ -326,7 +334,9 @@ def scene(layout: dict[str, Any], shot: int, size: tuple[int, int] = (800, 600))
         width=6,
     )
     if layout["poster"]:
-        draw.rectangle((int(W * 0.7), int(H * 0.15), int(W * 0.85), int(H * 0.38)), fill=(200, 40, 40))
+        draw.rectangle(
+            (int(W * 0.7), int(H * 0.15), int(W * 0.85), int(H * 0.38)), fill=(200, 40, 40)
+        )
     for left, level in layout["shelves"]:
         x0, y0 = int(W * left), int(H * 0.2)
         draw.rectangle((x0, y0, x0 + int(W * 0.18), horizon), fill=(110, 80, 50))
@@ -335,20 +345,30 @@ def scene(layout: dict[str, Any], shot: int, size: tuple[int, int] = (800, 600))
                 colour = rng.choice([(30, 60, 160), (200, 170, 30), (40, 120, 60), (180, 50, 50)])
                 bx = x0 + 6 + k * int(W * 0.02)
                 by = y0 + 8 + row * int((horizon - y0) / level)
-                draw.rectangle((bx, by, bx + int(W * 0.016), by + int((horizon - y0) / level) - 14), fill=colour)
+                draw.rectangle(
+                    (bx, by, bx + int(W * 0.016), by + int((horizon - y0) / level) - 14),
+                    fill=colour,
+                )
     for left, top, width in layout["desks"]:
         x0, y0 = int(W * left), int(H * top)
         draw.rectangle((x0, y0, x0 + int(W * width), y0 + int(H * 0.05)), fill=(160, 120, 80))
         draw.rectangle((x0 + 10, y0, x0 + 24, y0 + int(H * 0.22)), fill=(90, 70, 50))
         for _ in range(rng.randrange(0, 4)):  # papers, a monitor, a cup
             px = x0 + rng.randrange(0, max(1, int(W * width) - 60))
-            draw.rectangle((px, y0 - rng.randrange(10, 80), px + rng.randrange(20, 70), y0), fill=rng.choice([(250, 250, 250), (30, 30, 30), (220, 220, 200)]))
+            draw.rectangle(
+                (px, y0 - rng.randrange(10, 80), px + rng.randrange(20, 70), y0),
+                fill=rng.choice([(250, 250, 250), (30, 30, 30), (220, 220, 200)]),
+            )
     for left in layout["plants"]:
         x0 = int(W * left)
         draw.ellipse((x0, horizon - int(H * 0.25), x0 + int(W * 0.08), horizon), fill=(40, 130, 50))
-        draw.rectangle((x0 + 10, horizon - 20, x0 + int(W * 0.07), horizon + 30), fill=(120, 60, 40))
+        draw.rectangle(
+            (x0 + 10, horizon - 20, x0 + int(W * 0.07), horizon + 30), fill=(120, 60, 40)
+        )
     dx, dy = rng.randrange(0, W - w), rng.randrange(0, H - h)  # the camera moves
-    image = image.crop((dx, dy, dx + w, dy + h)).rotate(rng.uniform(-3, 3), fillcolor=layout["wall"])
+    image = image.crop((dx, dy, dx + w, dy + h)).rotate(
+        rng.uniform(-3, 3), fillcolor=layout["wall"]
+    )
     image = ImageEnhance.Brightness(image).enhance(rng.uniform(0.75, 1.2))
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0, 1.2)))
     return Image.blend(image, Image.effect_noise(size, 25).convert("RGB"), 0.06)
@@ -380,7 +400,10 @@ def scenes(count: int, distance: int) -> None:
         f"false positives, the same room shot again: {len(close_same)} of {len(same)} pairs "
         f"({100 * len(close_same) / max(1, len(same)):.2f} %)"
     )
-    print(f"photos flagged against at least one other: {len(flagged)} ({100 * len(flagged) / len(hashes):.1f} %)")
+    print(
+        f"photos flagged against at least one other: {len(flagged)} "
+        f"({100 * len(flagged) / len(hashes):.1f} %)"
+    )
 
 
 def main() -> int:

@@ -397,6 +397,8 @@ def may_set_unit_place(user: Viewer) -> bool:
     return may_manage_movement(user)
 
 
-def may_see_position(user: Viewer, photo: EvidencePhoto, *, inspector_id: int | None = None) -> bool:
+def may_see_position(
+    user: Viewer, photo: EvidencePhoto, *, inspector_id: int | None = None
+) -> bool:
     """A photo's coordinates go with its original: Internal Affairs and the inspector."""
     return may_see_original(user, photo, inspector_id=inspector_id)

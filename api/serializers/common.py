@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inspections.answers import as_json
-from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
-from inspections.numbers import MAX_ID, ascii_int
 from inspections.evidence_checks import CODES as CHECK_CODES
 from inspections.evidence_checks import flag_text
+from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
+from inspections.numbers import MAX_ID, ascii_int
 from inspections.policies import may_see_original, may_see_position
 
 User = get_user_model()

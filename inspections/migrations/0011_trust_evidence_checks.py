@@ -4,44 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0010_actions_status_labels'),
+        ("inspections", "0010_actions_status_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidencephoto',
-            name='camera',
+            model_name="evidencephoto",
+            name="camera",
             field=models.CharField(blank=True, max_length=120),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='checked_at',
+            model_name="evidencephoto",
+            name="checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='checks',
+            model_name="evidencephoto",
+            name="checks",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='orgunit',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='vĩ độ'),
+            model_name="orgunit",
+            name="latitude",
+            field=models.DecimalField(
+                blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="vĩ độ"
+            ),
         ),
         migrations.AddField(
-            model_name='orgunit',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='kinh độ'),
+            model_name="orgunit",
+            name="longitude",
+            field=models.DecimalField(
+                blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="kinh độ"
+            ),
         ),
         migrations.AddField(
-            model_name='orgunit',
-            name='radius_m',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='bán kính (m)'),
+            model_name="orgunit",
+            name="radius_m",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="bán kính (m)"),
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', -90), ('latitude__lte', 90), ('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='orgunit_position_whole_and_on_earth', violation_error_message='Vị trí cần cả vĩ độ (−90…90) và kinh độ (−180…180).'),
+            model_name="orgunit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(
+                        ("latitude__gte", -90),
+                        ("latitude__lte", 90),
+                        ("longitude__gte", -180),
+                        ("longitude__lte", 180),
+                    ),
+                    _connector="OR",
+                ),
+                name="orgunit_position_whole_and_on_earth",
+                violation_error_message="Vị trí cần cả vĩ độ (−90…90) và kinh độ (−180…180).",
+            ),
         ),
     ]

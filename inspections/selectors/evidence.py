@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
-
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
@@ -72,7 +71,7 @@ def _candidates(photos: list[Any], *, exclude: Q) -> list[Any]:
                 probes |= _within_bits(value, radius)
         if probes:
             condition |= Q(**{f"dhash_band{band}__in": sorted(probes)})
-    rows = EvidencePhoto.objects.filter(condition).exclude(exclude)
+    rows = EvidencePhoto.objects.filter(condition).exclude(exclude).order_by()  # no sort
     hits = [
         pk
         for pk, sha256, dhash, band in rows.values_list("pk", "sha256", "dhash", "dhash_band0")
@@ -196,13 +195,14 @@ def evidence_matches(photos: list[Any]) -> dict[Any, list[Match]]:
 def unit_photo_position(unit: Any) -> tuple[Decimal, Decimal, int] | None:
     """The median position of the photos of the unit's inspections in rounds not yet
     published, and how many photos it comes from; None when no photo has a position."""
-    points = list(
+    rows = (
         EvidencePhoto.objects.filter(
             inspection__unit=unit, latitude__isnull=False, longitude__isnull=False
         )
         .exclude(inspection__round__status=Round.Status.PUBLISHED)
         .values_list("latitude", "longitude")
     )
+    points = [(lat, lon) for lat, lon in rows if lat is not None and lon is not None]
     middle = median_position(points)
     if middle is None:
         return None

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from inspections import notices, policies
 from inspections.errors import DomainError, Problem
+from inspections.evidence_checks import camera_of
 from inspections.models import (
     ActionResponse,
     CorrectiveAction,
@@ -32,7 +33,6 @@ from inspections.photos import (
     process_upload,
     store_processed,
 )
-from inspections.evidence_checks import camera_of
 from inspections.policies import Actor
 from inspections.selectors.evidence import evidence_matches
 from inspections.services.actions import action_facts, lock_action
@@ -197,8 +197,7 @@ def action_respond(
         response = ActionResponse.objects.create(action=action, note=note.strip(), created_by=by)
         photos_check(
             photos=[
-                EvidencePhoto.objects.create(action_response=response, **photo)
-                for photo in columns
+                EvidencePhoto.objects.create(action_response=response, **photo) for photo in columns
             ]
         )
         action.status = CorrectiveAction.Status.RESPONDED

@@ -308,9 +308,7 @@ def unit_place_set(
     """Where the unit is and how far its evidence may be taken from it (all three, or none to
     clear it); its photos are checked again. Returns whether anything changed."""
     if not policies.may_set_unit_place(by):
-        raise DomainError(
-            _("Chỉ Phòng Nội vụ được đặt vị trí đơn vị."), problem=Problem.FORBIDDEN
-        )
+        raise DomainError(_("Chỉ Phòng Nội vụ được đặt vị trí đơn vị."), problem=Problem.FORBIDDEN)
     lat, lon, metres = parse_place(latitude, longitude, radius_m)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     changes = model_update(

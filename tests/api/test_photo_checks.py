@@ -93,9 +93,7 @@ def test_another_unit_cannot_read_the_photo_at_all(approved: Any, cast: Any) -> 
     assert response.status_code == 404
 
 
-def test_the_commitment_scan_carries_its_findings_for_its_office(
-    approved: Any, cast: Any
-) -> None:
+def test_the_commitment_scan_carries_its_findings_for_its_office(approved: Any, cast: Any) -> None:
     response = client_for(cast.department_office).get("/api/v1/commitments/")
     (commitment,) = body(response)["results"]
     (scan,) = commitment["scans"]

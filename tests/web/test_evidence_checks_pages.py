@@ -50,9 +50,11 @@ def submitted(open_round: Any, org: Any, cast: Any) -> Any:
 def test_the_review_page_lists_each_photos_findings_and_counts_them(
     submitted: Any, cast: Any
 ) -> None:
-    html = sign_in(cast.internal_affairs).get(
-        reverse("review-inspection", args=[submitted.pk])
-    ).content.decode()
+    html = (
+        sign_in(cast.internal_affairs)
+        .get(reverse("review-inspection", args=[submitted.pk]))
+        .content.decode()
+    )
     assert "2 ảnh chụp trước đợt kiểm tra" in html
     assert "2 ảnh chụp xa đơn vị, xa nhất 1,5 km" in html
     assert html.count("Chụp trước đợt kiểm tra 16 ngày") == 2
