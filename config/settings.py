@@ -335,6 +335,8 @@ if STORAGE_BACKEND == "s3":
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 50_000_000, minimum=1)
 EVIDENCE_REUSE_DISTANCE = env_int("EVIDENCE_REUSE_DISTANCE", 6)
+# A photo taken more than this many days before it was sent is flagged (evidence_checks).
+EVIDENCE_MAX_AGE_DAYS = env_int("EVIDENCE_MAX_AGE_DAYS", 30, minimum=1)
 EVIDENCE_ORIGINAL_RETENTION_DAYS = env_int("EVIDENCE_ORIGINAL_RETENTION_DAYS", 0)  # 0: forever
 # e.g. "/protected/": the view checks access, then nginx sends the file (X-Accel-Redirect).
 EVIDENCE_ACCEL_REDIRECT_PREFIX = os.environ.get("EVIDENCE_ACCEL_REDIRECT_PREFIX", "")

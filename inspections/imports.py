@@ -12,6 +12,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from inspections.errors import DomainError
+from inspections.evidence_checks import parse_place
 from inspections.exports import put_row
 from inspections.models import Group, OrgUnit, RoleKind
 
@@ -31,8 +33,10 @@ PEOPLE_SHEET = "Người dùng"
 # The sheet names of the first template (no diacritics): such workbooks are still read.
 _OLDER_SHEETS = {UNITS_SHEET: "Don vi", PEOPLE_SHEET: "Nguoi dung"}
 _CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
-# The last column marks the template's example rows, which are never imported.
+# The sixth column marks the template's example rows, which are never imported; the units'
+# place came later, so its three columns follow it (older workbooks are read unchanged).
 EXAMPLE_COLUMN = 5
+UNIT_COLUMNS = 9
 _EXAMPLE_MARKS = {"ví dụ", "vi du", "example"}
 
 
@@ -73,6 +77,10 @@ def people_headers() -> list[str]:
     ]
 
 
+def unit_place_headers() -> list[str]:
+    return [_("Vĩ độ"), _("Kinh độ"), _("Bán kính (m)")]
+
+
 def _example_header() -> str:
     return _("Dòng mẫu (dòng ghi “%(mark)s” không được nhập)") % {"mark": example_mark()}
 
@@ -83,9 +91,21 @@ def template_workbook() -> bytes:
     units = workbook.active
     assert units is not None
     units.title = UNITS_SHEET
-    put_row(units, 1, [*unit_headers(), _example_header()])
+    put_row(units, 1, [*unit_headers(), _example_header(), *unit_place_headers()])
     put_row(
-        units, 2, ["PHUONG-MOI", "Phường Mới", "UBND", "phuong-xa", "01/01/2026", example_mark()]
+        units,
+        2,
+        [
+            "PHUONG-MOI",
+            "Phường Mới",
+            "UBND",
+            "phuong-xa",
+            "01/01/2026",
+            example_mark(),
+            "10,776889",
+            "106,700806",
+            "300",
+        ],
     )
     people = workbook.create_sheet(PEOPLE_SHEET)
     put_row(people, 1, [*people_headers(), _example_header()])
@@ -100,7 +120,7 @@ def template_workbook() -> bytes:
             cell.font = Font(bold=True)
         for cell in sheet[2]:
             cell.font = Font(italic=True, color="6B6B6B")
-        for column in "ABCDEF":
+        for column in "ABCDEFGHI":
             sheet.column_dimensions[column].width = 24
         sheet.column_dimensions["F"].width = 36
     buffer = io.BytesIO()
@@ -116,6 +136,9 @@ class UnitRow:
     parent_code: str
     group_code: str
     valid_from: datetime.date | None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    radius_m: int | None = None
 
 
 @dataclass
@@ -170,7 +193,9 @@ def _sheet(workbook: Any, name: str) -> Any:
     return None
 
 
-def _rows(workbook: Any, name: str, plan: ImportPlan) -> list[tuple[int, list[Any]]]:
+def _rows(
+    workbook: Any, name: str, plan: ImportPlan, width: int = 6
+) -> list[tuple[int, list[Any]]]:
     sheet = _sheet(workbook, name)
     if sheet is None:
         return []
@@ -182,7 +207,7 @@ def _rows(workbook: Any, name: str, plan: ImportPlan) -> list[tuple[int, list[An
                 _("Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": MAX_ROWS},
                 fields={"file": [_("Quá nhiều dòng.")]},
             )
-        cells = [*values, *[None] * 6][:6]
+        cells = [*values, *[None] * width][:width]
         if _key(cell_text(cells[EXAMPLE_COLUMN])) in _EXAMPLE_MARKS:
             plan.examples += 1
             continue
@@ -214,7 +239,7 @@ def plan_import(data: bytes) -> ImportPlan:
             fields={"file": [_("Hãy dùng tệp mẫu.")]},
         )
     plan = ImportPlan()
-    _plan_units(plan, _rows(workbook, UNITS_SHEET, plan))
+    _plan_units(plan, _rows(workbook, UNITS_SHEET, plan, UNIT_COLUMNS))
     _plan_people(plan, _rows(workbook, PEOPLE_SHEET, plan))
     workbook.close()
     return plan
@@ -245,11 +270,16 @@ def _plan_units(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:
         except ValueError:
             valid_from = None
             found.append(_("Ngày hiệu lực phải theo dạng dd/mm/yyyy."))
+        place: tuple[Decimal | None, Decimal | None, int | None] = (None, None, None)
+        try:
+            place = parse_place(*(cell_text(v) if isinstance(v, str) else v for v in values[6:9]))
+        except DomainError as refused:
+            found += [m for messages in refused.fields.values() for m in messages]
         seen.add(code)
         for message in found:
             plan.refuse(UNITS_SHEET, line, message)
         if not found:
-            plan.units.append(UnitRow(line, code, name, parent, group, valid_from))
+            plan.units.append(UnitRow(line, code, name, parent, group, valid_from, *place))
 
 
 def _plan_people(plan: ImportPlan, rows: list[tuple[int, list[Any]]]) -> None:

@@ -464,3 +464,15 @@ def survey_responses_for(user: Viewer) -> QuerySet[SurveyResponse]:
 def may_import_onestop(user: Viewer) -> bool:
     """The round's one-stop export (D1, D3) is Internal Affairs' to upload."""
     return may_manage_movement(user)
+
+
+def may_set_unit_place(user: Viewer) -> bool:
+    """Where a unit is decides which photos are flagged as far from it: Internal Affairs."""
+    return may_manage_movement(user)
+
+
+def may_see_position(
+    user: Viewer, photo: EvidencePhoto, *, inspector_id: int | None = None
+) -> bool:
+    """A photo's coordinates go with its original: Internal Affairs and the inspector."""
+    return may_see_original(user, photo, inspector_id=inspector_id)

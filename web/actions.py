@@ -78,6 +78,8 @@ def _page(
         "may_verify": policies.may_verify_action(request.user, action)
         and action.status == CorrectiveAction.Status.RESPONDED,
         "needs_evidence": action.needs_evidence,
+        # Findings name other units' evidence: for those who judge the fix, not the office.
+        "show_checks": policies.may_verify_action(request.user, action),
         "superseded_by": superseded_by,
         "error": error,
         "form": form,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,6 +83,18 @@ def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
         "may_export_evidence": policies.may_export_evidence(request.user, unit),
         "may_export_originals": policies.may_export_originals(request.user),
         "new_id": uuid.uuid4(),
+        **_place_context(request, unit),
+    }
+
+
+def _place_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
+    """Where the unit is: for Internal Affairs only (an office never sees positions)."""
+    if not policies.may_set_unit_place(request.user):
+        return {"may_set_place": False}
+    return {
+        "may_set_place": True,
+        "place_proposal": selectors.unit_photo_position(unit),
+        "place_posted": request.POST if request.method == "POST" else None,
     }
 
 
@@ -160,3 +173,27 @@ def self_start(request: HttpRequest, code: str) -> HttpResponse:
         context["self_error"] = message_of(refused)
         return render(request, "web/office/unit.html", context, status=status)
     return redirect("checklist", pk=inspection.pk)
+
+
+@login_required
+@require_POST
+def unit_place(request: HttpRequest, code: str) -> HttpResponse:
+    """Internal Affairs set (or clear) where the unit is: typed, or the photos' median
+    position confirmed from the proposal the page shows."""
+    unit = visible_unit(request.user, code)
+    try:
+        changed = services.unit_place_set(
+            by=policies.acting(request.user),
+            unit=unit,
+            latitude=request.POST.get("latitude", ""),
+            longitude=request.POST.get("longitude", ""),
+            radius_m=request.POST.get("radius_m", ""),
+        )
+    except DomainError as refused:
+        status = form_refusal(refused)
+        context = _unit_context(request, unit)
+        context.update(place_error=message_of(refused), place_fields=refused.fields)
+        return render(request, "web/office/unit.html", context, status=status)
+    if changed:
+        messages.success(request, _("Đã lưu vị trí đơn vị; ảnh minh chứng đã được kiểm tra lại."))
+    return redirect(f"{reverse('unit', args=[unit.code])}#place-title")

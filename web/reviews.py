@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from inspections import policies, selectors, services
 from inspections.answers import form_text, posted, revised_field
 from inspections.errors import DomainError
+from inspections.evidence_checks import summary as evidence_summary
 from inspections.models import Inspection
 from inspections.selectors import build_checklist, visible_inspection
 from inspections.selectors.filters import InspectionFilter
@@ -57,12 +58,11 @@ def _page(
             row.note = request.POST[f"n-{row.code}"]
         found = [*problems.get(row.code, []), *problems.get(revised_field(row.code), [])]
         row.error = " ".join(found)
-    warnings = selectors.reuse_warnings_for(inspection)
     context = {
         "inspection": inspection,
         "checklist": checklist,
-        "warnings": warnings,
-        "warned_photos": set(warnings),
+        # Each photo carries its findings (inspections/evidence_checks.py); counted here.
+        "check_summary": evidence_summary([p for row in checklist.rows for p in row.photos]),
         "may_edit": policies.may_manage_movement(request.user),
         "posted": request.POST,
         **extra,

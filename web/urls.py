@@ -85,6 +85,7 @@ urlpatterns: list[URLPattern] = [
     path("don-vi/<str:code>/anh-minh-chung.zip", data_exports.unit_evidence, name="unit-evidence"),
     path("don-vi/<str:code>/khac-phuc/<id:pk>/", office.action_respond, name="unit-action-respond"),
     path("don-vi/<str:code>/tu-danh-gia/", office.self_start, name="unit-self-start"),
+    path("don-vi/<str:code>/vi-tri/", office.unit_place, name="unit-place"),
     path("don-vi/<str:code>/so-sanh/<id:pk>/", office.self_compare, name="unit-self-compare"),
     path("dot/", rounds.round_list, name="rounds"),
     path("dot/<id:pk>/", rounds.round_detail, name="round"),

@@ -10,9 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inspections.answers import as_json
+from inspections.evidence_checks import CODES as CHECK_CODES
+from inspections.evidence_checks import flag_text
 from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
 from inspections.numbers import MAX_ID, ascii_int
-from inspections.policies import may_see_original
+from inspections.policies import may_see_original, may_see_position
 
 User = get_user_model()
 
@@ -95,9 +97,38 @@ class PhotoUrlsSerializer(serializers.Serializer[Any]):
     original = serializers.URLField(allow_null=True)
 
 
+class PhotoCheckSerializer(serializers.Serializer[Any]):
+    """One finding of the evidence checks (inspections/evidence_checks.py); never a coordinate."""
+
+    code = serializers.ChoiceField(choices=CHECK_CODES)
+    message = serializers.CharField()
+    days = serializers.IntegerField(required=False)
+    limit = serializers.IntegerField(required=False)
+    distance_m = serializers.IntegerField(required=False)
+    radius_m = serializers.IntegerField(required=False)
+    owner = serializers.CharField(required=False)
+    other_unit = serializers.BooleanField(required=False)
+    same_file = serializers.BooleanField(required=False)
+    distance = serializers.IntegerField(required=False)
+    photo = serializers.UUIDField(required=False)
+    owner_id = serializers.CharField(required=False)
+    unit = serializers.CharField(required=False)
+
+
+class PhotoPositionSerializer(serializers.Serializer[Any]):
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+
+
+# Which other photo, owner and unit a reuse names: for those who may see positions too.
+_IDENTIFYING = ("photo", "owner_id", "unit")
+
+
 class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
     criterion = serializers.SerializerMethodField()
     urls = serializers.SerializerMethodField()
+    checks = serializers.SerializerMethodField()
+    position = serializers.SerializerMethodField()
 
     class Meta:
         model = EvidencePhoto
@@ -111,12 +142,36 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
             "height",
             "captured_at",
             "uploaded_at",
+            "camera",
+            "checks",
+            "position",
             "urls",
         ]
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_criterion(self, photo: EvidencePhoto) -> str | None:
         return photo.criterion.code if photo.criterion_id and photo.criterion else None
+
+    def _sees_position(self, photo: EvidencePhoto) -> bool:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return may_see_position(user, photo, inspector_id=self.context.get("inspector_id"))
+
+    @extend_schema_field(PhotoCheckSerializer(many=True))
+    def get_checks(self, photo: EvidencePhoto) -> list[dict[str, Any]]:
+        full = self._sees_position(photo)
+        shown = [
+            {k: v for k, v in flag.items() if full or k not in _IDENTIFYING}
+            for flag in photo.checks or []
+        ]
+        return [{**flag, "message": flag_text(flag)} for flag in shown]
+
+    @extend_schema_field(PhotoPositionSerializer(allow_null=True))
+    def get_position(self, photo: EvidencePhoto) -> dict[str, str] | None:
+        """Coordinates to Internal Affairs and the inspection's inspector only."""
+        if photo.latitude is None or photo.longitude is None or not self._sees_position(photo):
+            return None
+        return {"latitude": str(photo.latitude), "longitude": str(photo.longitude)}
 
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo: EvidencePhoto) -> dict[str, str | None]:

@@ -168,6 +168,11 @@ class EvidencePhoto(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     original_deleted_at = models.DateTimeField(null=True, blank=True)
+    # "Make Model" from EXIF; empty when the file says nothing about a camera.
+    camera = models.CharField(max_length=120, blank=True)
+    # The checks' findings, each {"code": …, and its facts}: see inspections/evidence_checks.py.
+    checks = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
     # Difference hash (64 bits, hex) and its four 16-bit bands: a near copy shares a band
     # within one bit, so reuse look-ups probe indexed columns (selectors.reuse_warnings_for).
     dhash = models.CharField(max_length=16, blank=True)

@@ -66,6 +66,14 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_units",
     )
+    # Where the unit is, to check where its evidence was taken (set by Internal Affairs).
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    radius_m = models.PositiveIntegerField(_("bán kính (m)"), null=True, blank=True)
     # "/1/7/42/": the ids from the root down, so "own unit and its descendants" is one prefix query.
     path = models.CharField(max_length=500, editable=False, db_index=True, default="")
     sort_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
@@ -81,6 +89,17 @@ class OrgUnit(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="orgunit_valid_to_after_valid_from",
                 violation_error_message=_("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="orgunit_position_whole_and_on_earth",
+                violation_error_message=_("Vị trí cần cả vĩ độ (−90…90) và kinh độ (−180…180)."),
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")),

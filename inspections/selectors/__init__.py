@@ -38,7 +38,12 @@ from inspections.selectors.editions import (
     edition_outline,
     edition_preview,
 )
-from inspections.selectors.evidence import ReusedEvidence, reuse_warnings_for
+from inspections.selectors.evidence import (
+    ReusedEvidence,
+    evidence_matches,
+    reuse_warnings_for,
+    unit_photo_position,
+)
 from inspections.selectors.filters import NOT_STARTED
 from inspections.selectors.history import (
     RevisionDiff,
@@ -156,6 +161,7 @@ __all__ = [
     "edition_outline",
     "edition_preview",
     "email_choices",
+    "evidence_matches",
     "history_chart",
     "inspection_list",
     "inspection_timeline",
@@ -190,6 +196,7 @@ __all__ = [
     "unit_inspections",
     "unit_list",
     "unit_live_actions",
+    "unit_photo_position",
     "units_with_overdue_actions",
     "unread_count",
     "visible_inspection",

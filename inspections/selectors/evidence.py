@@ -1,15 +1,17 @@
-"""Reused evidence: a photo whose file or picture repeats a photo of another inspection."""
+"""Reused evidence: a photo whose file or picture repeats a photo of another owner."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
 
-from inspections.models import EvidencePhoto
+from inspections.evidence_checks import Match, median_position
+from inspections.models import EvidencePhoto, Round
 
 # --- Reused evidence ------------------------------------------------------------------------
 # A photo whose file (SHA-256) or picture (dHash within EVIDENCE_REUSE_DISTANCE bits) matches
@@ -54,9 +56,12 @@ def _within_bits(value: int, radius: int) -> set[int]:
     return found
 
 
-def _reuse_matches(photos: list[Any], *, exclude_inspection: Any) -> list[ReusedEvidence]:
-    distance = _reuse_distance()
-    radius = distance // 4
+def _candidates(photos: list[Any], *, exclude: Q) -> list[Any]:
+    """Stored photos with the same file or a picture within the distance, read through the
+    SHA-256 and band indexes whatever the number of stored photos: the first query reads
+    three columns of the rows a band probe finds (about 68 / 65,536 of them), the distance is
+    measured here, and only real matches are read in full, with their owners."""
+    radius = _reuse_distance() // 4
     condition = Q(sha256__in={p.sha256 for p in photos if p.sha256})
     for band in range(4):
         probes: set[int] = set()
@@ -66,32 +71,139 @@ def _reuse_matches(photos: list[Any], *, exclude_inspection: Any) -> list[Reused
                 probes |= _within_bits(value, radius)
         if probes:
             condition |= Q(**{f"dhash_band{band}__in": sorted(probes)})
-    candidates = (
-        EvidencePhoto.objects.filter(condition, inspection__isnull=False)
-        .exclude(inspection_id=exclude_inspection)
-        .select_related("inspection")
+    rows = EvidencePhoto.objects.filter(condition).exclude(exclude).order_by()  # no sort
+    hits = [
+        pk
+        for pk, sha256, dhash, band in rows.values_list("pk", "sha256", "dhash", "dhash_band0")
+        if any(_matches(photo, sha256, dhash, band) for photo in photos)
+    ]
+    if not hits:
+        return []
+    return list(
+        EvidencePhoto.objects.filter(pk__in=hits)
+        .select_related(*OWNER_RELATED)
         .order_by("uploaded_at")
     )
-    matches: list[ReusedEvidence] = []
-    for other in candidates:
-        if other.inspection is None:
-            continue
+
+
+def _matches(photo: Any, sha256: str, dhash: str, band: int | None) -> bool:
+    return _compare(photo, sha256, dhash, band) is not None
+
+
+def _compare(photo: Any, sha256: str, dhash: str, band: int | None) -> tuple[bool, int] | None:
+    """(same file, bits apart) when `photo` matches a stored file or picture; None if not."""
+    if photo.sha256 and photo.sha256 == sha256:
+        return True, 0
+    if photo.dhash_band0 is None or band is None:
+        return None  # no distinctive picture hash on one side: the same file only
+    apart = (int(photo.dhash, 16) ^ int(dhash, 16)).bit_count()
+    return (False, apart) if apart <= _reuse_distance() else None
+
+
+def _pairs(photos: list[Any], others: list[Any]) -> list[tuple[Any, Any, bool, int]]:
+    """(photo, other, same file, bits apart) for every pair that matches."""
+    found = []
+    for other in others:
         for photo in photos:
-            same_file = bool(photo.sha256) and photo.sha256 == other.sha256
-            apart = (
-                (int(photo.dhash, 16) ^ int(other.dhash, 16)).bit_count()
-                if photo.dhash_band0 is not None and other.dhash_band0 is not None
-                else 64  # no distinctive picture hash on one side: the same file only
+            compared = _compare(photo, other.sha256, other.dhash, other.dhash_band0)
+            if compared is not None:
+                found.append((photo, other, *compared))
+    return found
+
+
+def _reuse_matches(photos: list[Any], *, exclude_inspection: Any) -> list[ReusedEvidence]:
+    others = _candidates(
+        photos, exclude=Q(inspection__isnull=True) | Q(inspection_id=exclude_inspection)
+    )
+    return [
+        ReusedEvidence(
+            photo_id=photo.pk,
+            other_photo_id=other.pk,
+            other_inspection_id=other.inspection_id,
+            other_unit_name=other.inspection.unit_name_snapshot,
+            distance=apart,
+            same_file=same_file,
+        )
+        for photo, other, same_file, apart in _pairs(photos, others)
+    ]
+
+
+# --- Every owner ----------------------------------------------------------------------------
+# The checks on a photo look for its file or picture among the photos of every other owner
+# (an inspection, an action's response, a commitment), in any unit or round.
+
+OWNER_RELATED = (
+    "inspection__round",
+    "inspection__unit",
+    "action_response__action__unit",
+    "action_response__action__inspection",
+    "commitment__unit",
+)
+
+
+def owner_of(photo: Any) -> tuple[str, Any]:
+    if photo.inspection_id is not None:
+        return "inspection", photo.inspection_id
+    if photo.action_response_id is not None:
+        return "action_response", photo.action_response_id
+    return "commitment", photo.commitment_id
+
+
+def unit_of(photo: Any) -> tuple[Any, str]:
+    """The unit a photo is evidence about: (its id, its name as the owner records it)."""
+    if photo.inspection_id is not None:
+        return photo.inspection.unit_id, photo.inspection.unit_name_snapshot
+    if photo.action_response_id is not None:
+        action = photo.action_response.action
+        return action.unit_id, action.unit.name
+    return photo.commitment.unit_id, photo.commitment.unit.name
+
+
+def evidence_matches(photos: list[Any]) -> dict[Any, list[Match]]:
+    """photo id → the photos of other owners it repeats, for photos of one owner (one query).
+    A response's photo that repeats the inspector's photo of the same criterion in the
+    inspection the action came from is told apart: the "fix" is the problem photo again."""
+    if not photos:
+        return {}
+    kind, owner_id = owner_of(photos[0])
+    exclude = Q(pk__in=[p.pk for p in photos]) | Q(**{f"{kind}_id": owner_id})
+    found: dict[Any, list[Match]] = {}
+    for photo, other, same_file, apart in _pairs(photos, _candidates(photos, exclude=exclude)):
+        other_kind, other_owner = owner_of(other)
+        other_unit, other_name = unit_of(other)
+        action = photo.action_response.action if photo.action_response_id else None
+        is_finding = (
+            action is not None
+            and other.inspection_id == action.inspection_id
+            and other.criterion_id == action.criterion_id
+        )
+        found.setdefault(photo.pk, []).append(
+            Match(
+                photo_id=str(other.pk),
+                owner=other_kind,
+                owner_id=str(other_owner),
+                unit_name=other_name,
+                other_unit=other_unit != unit_of(photo)[0],
+                same_file=same_file,
+                distance=apart,
+                is_finding=is_finding,
             )
-            if same_file or apart <= distance:
-                matches.append(
-                    ReusedEvidence(
-                        photo_id=photo.pk,
-                        other_photo_id=other.pk,
-                        other_inspection_id=other.inspection_id,
-                        other_unit_name=other.inspection.unit_name_snapshot,
-                        distance=0 if same_file else apart,
-                        same_file=same_file,
-                    )
-                )
-    return matches
+        )
+    return found
+
+
+def unit_photo_position(unit: Any) -> tuple[Decimal, Decimal, int] | None:
+    """The median position of the photos of the unit's inspections in rounds not yet
+    published, and how many photos it comes from; None when no photo has a position."""
+    rows = (
+        EvidencePhoto.objects.filter(
+            inspection__unit=unit, latitude__isnull=False, longitude__isnull=False
+        )
+        .exclude(inspection__round__status=Round.Status.PUBLISHED)
+        .values_list("latitude", "longitude")
+    )
+    points = [(lat, lon) for lat, lon in rows if lat is not None and lon is not None]
+    middle = median_position(points)
+    if middle is None:
+        return None
+    return middle[0], middle[1], len(points)

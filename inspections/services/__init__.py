@@ -77,6 +77,7 @@ from inspections.services.units import (
     group_save,
     unit_create,
     unit_move,
+    unit_place_set,
     unit_retire,
     unit_update,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "tokens_revoke_all",
     "unit_create",
     "unit_move",
+    "unit_place_set",
     "unit_result_recompute",
     "unit_retire",
     "unit_update",

@@ -14,6 +14,7 @@ from inspections.photos import process_upload
 from inspections.policies import Actor
 from inspections.services.audit import record_event
 from inspections.services.evidence import stored_evidence
+from inspections.services.evidence_checks import photos_check
 
 
 def commitment_record(
@@ -45,7 +46,8 @@ def commitment_record(
             commitment = Commitment.objects.create(
                 unit=unit, year=year, signed_on=signed_on, note=note.strip(), created_by=by
             )
-            EvidencePhoto.objects.create(commitment=commitment, **columns)
+            scan = EvidencePhoto.objects.create(commitment=commitment, **columns)
+            photos_check(photos=[scan])
             record_event(actor=by, action="commitment_recorded", target=commitment, year=year)
     except IntegrityError:
         raise _already_signed() from None  # a concurrent record of the same unit and year won

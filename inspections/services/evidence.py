@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from inspections import notices, policies
 from inspections.errors import DomainError, Problem
+from inspections.evidence_checks import camera_of
 from inspections.models import (
     ActionResponse,
     CorrectiveAction,
@@ -33,8 +34,10 @@ from inspections.photos import (
     store_processed,
 )
 from inspections.policies import Actor
+from inspections.selectors.evidence import evidence_matches
 from inspections.services.actions import action_facts, lock_action
 from inspections.services.audit import record_event
+from inspections.services.evidence_checks import photos_check
 from inspections.services.inspections import criterion_of, lock_editable, require_editor
 from inspections.services.notifications import notify
 
@@ -73,6 +76,7 @@ def photo_attach(
                 caption=caption.strip()[:300],
                 **columns,
             )
+            photos_check(photos=[photo])
             record_event(
                 actor=by,
                 action="photo_added",
@@ -110,7 +114,10 @@ def photo_remove(*, by: Actor, photo: EvidencePhoto) -> None:
     lock_editable(photo.inspection, by, team=photo.uploaded_by_id == by.pk)
     names = [f.name for f in (photo.original, photo.display, photo.thumbnail) if f]
     record_event(actor=by, action="photo_removed", target=photo.inspection, photo=str(photo.pk))
+    repeated = evidence_matches([photo]).get(photo.pk, [])
     photo.delete()
+    if repeated:  # the photos it repeated no longer repeat it
+        photos_check(photos=EvidencePhoto.objects.filter(pk__in=[m.photo_id for m in repeated]))
     transaction.on_commit(lambda: delete_files(names))
 
 
@@ -133,6 +140,7 @@ def photo_columns(upload: ProcessedUpload, files: dict[str, Any], *, by: Actor) 
         "captured_at": upload.captured_at,
         "latitude": upload.latitude,
         "longitude": upload.longitude,
+        "camera": camera_of(upload.original),
         "uploaded_by": by,
         "dhash": f"{upload.dhash:016x}" if upload.dhash is not None else "",
         **bands,
@@ -187,8 +195,11 @@ def action_respond(
         action = lock_action(action)
         _check_response(by, action, note, files=len(columns))
         response = ActionResponse.objects.create(action=action, note=note.strip(), created_by=by)
-        for photo in columns:
-            EvidencePhoto.objects.create(action_response=response, **photo)
+        photos_check(
+            photos=[
+                EvidencePhoto.objects.create(action_response=response, **photo) for photo in columns
+            ]
+        )
         action.status = CorrectiveAction.Status.RESPONDED
         action.save(update_fields=["status"])
         record_event(

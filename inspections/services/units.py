@@ -15,13 +15,16 @@ from django.db.models import CharField, ProtectedError, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from inspections import policies
 from inspections.errors import DomainError, Problem
+from inspections.evidence_checks import parse_place
 from inspections.imports import ImportPlan, existing_usernames, plan_import
 from inspections.models import Group, OrgUnit, Profile, UserRole
 from inspections.policies import Actor
 from inspections.services.accounts import invitation_send
 from inspections.services.audit import record_event
 from inspections.services.common import checked, model_update, require_configurer
+from inspections.services.evidence_checks import unit_photos_recheck
 from inspections.services.rounds import require_internal_affairs
 
 
@@ -68,7 +71,19 @@ def directory_import(*, by: Actor, data: bytes) -> ImportReport:
         unit.group = groups.get(row.group_code) if row.group_code else None
         if row.valid_from is not None:
             unit.valid_from = row.valid_from
+        moved_place = row.latitude is not None and (
+            (unit.latitude, unit.longitude, unit.radius_m)
+            != (row.latitude, row.longitude, row.radius_m)
+        )
+        if moved_place:  # an empty place in the file leaves the one set on the page
+            unit.latitude, unit.longitude, unit.radius_m = (
+                row.latitude,
+                row.longitude,
+                row.radius_m,
+            )
         unit.save()
+        if moved_place and unit.pk is not None:
+            unit_photos_recheck(unit=unit)
         units[row.code] = unit
     users = {
         u.username: u
@@ -284,3 +299,25 @@ def _move(*, unit: OrgUnit, parent: OrgUnit | None) -> tuple[OrgUnit, int]:
     OrgUnit.objects.filter(pk=unit.pk).update(parent=parent)
     unit.refresh_from_db()
     return unit, count
+
+
+@transaction.atomic
+def unit_place_set(
+    *, by: Actor, unit: OrgUnit, latitude: object, longitude: object, radius_m: object
+) -> bool:
+    """Where the unit is and how far its evidence may be taken from it (all three, or none to
+    clear it); its photos are checked again. Returns whether anything changed."""
+    if not policies.may_set_unit_place(by):
+        raise DomainError(_("Chỉ Phòng Nội vụ được đặt vị trí đơn vị."), problem=Problem.FORBIDDEN)
+    lat, lon, metres = parse_place(latitude, longitude, radius_m)
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    changes = model_update(
+        instance=unit, data={"latitude": lat, "longitude": lon, "radius_m": metres}
+    )
+    if not changes:
+        return False
+    unit.save(update_fields=list(changes))
+    # The event names the change, not the coordinates: the audit trail is read widely.
+    record_event(actor=by, action="unit_place_set", target=unit, cleared=lat is None)
+    unit_photos_recheck(unit=unit)
+    return True

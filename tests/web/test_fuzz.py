@@ -201,6 +201,10 @@ ROUTES: dict[str, Route] = {
         form=lambda w: {"note": "Đã dọn dẹp xong"},
         files=("files",),
     ),
+    "unit-place": Route(
+        kwargs=lambda w: {"code": "PANLAC"},
+        form=lambda w: {"latitude": "10,776889", "longitude": "106,700806", "radius_m": "300"},
+    ),
     "unit-self-compare": Route(kwargs=lambda w: {"code": "PANLAC", "pk": w["round"]}),
     "unit-self-start": Route(
         kwargs=lambda w: {"code": "PANLAC"},
