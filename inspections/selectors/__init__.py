@@ -22,9 +22,11 @@ from inspections.selectors.actions import (
 from inspections.selectors.catalogue import class_names, rules_for_version
 from inspections.selectors.checklist import (
     Checklist,
+    CriterionLabels,
     CriterionRow,
     SectionBlock,
     build_checklist,
+    criterion_labels,
     visible_inspection,
 )
 from inspections.selectors.closing import PendingWork, round_pending
@@ -98,6 +100,7 @@ __all__ = [
     "ChartPoint",
     "Checklist",
     "CommitmentBoard",
+    "CriterionLabels",
     "CriterionRow",
     "EditionDiff",
     "GroupEnds",
@@ -125,6 +128,7 @@ __all__ = [
     "class_order_names",
     "commitment_board",
     "commitment_list",
+    "criterion_labels",
     "earlier_round_actions",
     "edition_diff",
     "edition_list",
