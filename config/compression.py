@@ -41,4 +41,4 @@ class CompressionMiddleware(GZipMiddleware):
     ) -> HttpResponseBase:
         if not compressible(response.get("Content-Type", "")):
             return response
-        return super().process_response(request, response)  # type: ignore[no-any-return]
+        return super().process_response(request, response)

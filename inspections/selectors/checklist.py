@@ -66,7 +66,7 @@ class CriterionLabels:
 
 def criterion_labels(criteria: Iterable[Criterion]) -> list[CriterionLabels]:
     """The labels of these criteria (already loaded: no query), in the active language."""
-    evidence = {
+    evidence: dict[str, str] = {
         EvidenceKind.PHOTO: _("Cần ảnh"),
         EvidenceKind.DOCUMENT: _("Cần ảnh hoặc PDF"),
     }
