@@ -6,7 +6,6 @@ values that were posted, so nothing the inspector entered is lost.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -18,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import policies, services
-from inspections.answers import FIELD, field_messages, posted
+from inspections.answers import FIELD, posted
 from inspections.errors import DomainError
 from inspections.models import Criterion, EvidencePhoto, Inspection
 from inspections.photos import max_bytes
 from inspections.selectors import Checklist, CriterionRow, build_checklist, visible_inspection
 from web.errors import form_refusal, message_of
+from web.fragments import checklist_words, criterion_parts, page_urls, page_words
 
 
 def _to_place(inspection: Inspection, code: str) -> HttpResponseRedirect:
@@ -34,14 +34,21 @@ def _render_checklist(
     request: HttpRequest, checklist: Checklist, status: int = 200
 ) -> HttpResponse:
     inspection = checklist.inspection
+    parts = criterion_parts(inspection.round.version, (row.criterion for row in checklist.rows))
     context = {
         "checklist": checklist,
+        # Each section with its rows, each row with its parts cached per version and language.
+        "sections": [
+            (block, [(row, parts[row.code]) for row in block.rows]) for block in checklist.sections
+        ],
+        "words": checklist_words(),
+        "urls": page_urls(inspection),
         "inspection": inspection,
         "editable": policies.may_edit_inspection(request.user, inspection),
         # Told before anyone types: the round no longer takes changes to this inspection.
         "round_locked": not policies.round_takes_changes(inspection),
         "api": reverse("api:inspection", args=[inspection.pk]),
-        "answer_messages": json.dumps(field_messages(), ensure_ascii=False),
+        "page_words": page_words(),
     }
     return render(request, "web/checklist.html", context, status=status)
 

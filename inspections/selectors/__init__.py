@@ -22,9 +22,11 @@ from inspections.selectors.actions import (
 from inspections.selectors.catalogue import class_names, rules_for_version
 from inspections.selectors.checklist import (
     Checklist,
+    CriterionLabels,
     CriterionRow,
     SectionBlock,
     build_checklist,
+    criterion_labels,
     visible_inspection,
 )
 from inspections.selectors.closing import PendingWork, round_pending
@@ -120,6 +122,7 @@ __all__ = [
     "ChartPoint",
     "Checklist",
     "CommitmentBoard",
+    "CriterionLabels",
     "CriterionRow",
     "Dashboard",
     "EditionDiff",
@@ -154,6 +157,7 @@ __all__ = [
     "commitment_board",
     "commitment_list",
     "criteria_text",
+    "criterion_labels",
     "dashboard_data",
     "earlier_round_actions",
     "edition_diff",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,62 @@ from inspections.scoring import LEVELS
 from inspections.selectors.actions import FOLLOW_UP_CRITERION, earlier_round_actions
 
 _LEVEL_CHOICES = [str(level) for level in LEVELS]
+
+
+def _accept(criterion: Criterion) -> str:
+    if criterion.evidence == EvidenceKind.DOCUMENT:
+        return "image/*,application/pdf"
+    return "image/*"
+
+
+def _band_hint(criterion: Criterion) -> str:
+    bands = sorted(criterion.bands, key=lambda band: Decimal(str(band["minimum"])), reverse=True)
+    parts = [
+        _("từ %(minimum)s%%: %(points)s điểm")
+        % {"minimum": display.points(band["minimum"]), "points": display.points(band["points"])}
+        for band in bands
+    ]
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class CriterionLabels:
+    """What the checklist says of one criterion in the active language, whoever reads it: it
+    depends only on the version (frozen once published) and the language."""
+
+    code: str
+    kind: str
+    text: str
+    guidance: str
+    critical: bool
+    na_allowed: bool
+    points: str  # "2 điểm"
+    evidence: str  # "Cần ảnh", "Cần ảnh hoặc PDF", "Không cần minh chứng"
+    accept: str  # the file inputs' accept
+    band_hint: str  # a percentage's bands, "" for other kinds
+
+
+def criterion_labels(criteria: Iterable[Criterion]) -> list[CriterionLabels]:
+    """The labels of these criteria (already loaded: no query), in the active language."""
+    evidence: dict[str, str] = {
+        EvidenceKind.PHOTO: _("Cần ảnh"),
+        EvidenceKind.DOCUMENT: _("Cần ảnh hoặc PDF"),
+    }
+    return [
+        CriterionLabels(
+            code=c.code,
+            kind=c.answer_type,
+            text=c.display_text,
+            guidance=c.display_guidance,
+            critical=c.critical,
+            na_allowed=c.na_allowed,
+            points=_("%(p)s điểm") % {"p": display.points(c.max_points)},
+            evidence=evidence.get(c.evidence, _("Không cần minh chứng")),
+            accept=_accept(c),
+            band_hint=_band_hint(c) if c.answer_type == AnswerType.PERCENT else "",
+        )
+        for c in criteria
+    ]
 
 
 @dataclass
@@ -75,21 +132,11 @@ class CriterionRow:
 
     @property
     def accept(self) -> str:
-        if self.criterion.evidence == EvidenceKind.DOCUMENT:
-            return "image/*,application/pdf"
-        return "image/*"
+        return _accept(self.criterion)
 
     @property
     def band_hint(self) -> str:
-        bands = sorted(
-            self.criterion.bands, key=lambda band: Decimal(str(band["minimum"])), reverse=True
-        )
-        parts = [
-            _("từ %(minimum)s%%: %(points)s điểm")
-            % {"minimum": display.points(band["minimum"]), "points": display.points(band["points"])}
-            for band in bands
-        ]
-        return "; ".join(parts)
+        return _band_hint(self.criterion)
 
     @property
     def value_label(self) -> str:

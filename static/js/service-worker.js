@@ -1,6 +1,8 @@
 /* Công Sở Xanh's service worker, served at /sw.js (root scope) with its version filled in.
  * Precaches what /offline/manifest.json lists for the signed-in inspector: "Việc của tôi",
- * the checklist of each open inspection, their photo thumbnails and the static files.
+ * the checklist of each open inspection and the static files; an inspection's photo
+ * thumbnails only once its checklist is opened (the page asks with its id), never every
+ * inspection's on the first visit.
  * Pages: network first, the cached copy refreshed on every visit, served when the network
  * fails. Static files and thumbnails: cache first. The API is never touched here: the page's
  * queue (IndexedDB) owns every write. */
@@ -18,8 +20,9 @@ function isPage(path) {
 // inspections, closed rounds): nothing stale is served for them. Strict when installing: a
 // new version that could not fetch everything (the signal went) does not install, so the
 // old version and its complete cache stay in charge.
-function precache(strict) {
-  return fetch(MANIFEST, { credentials: "same-origin", cache: "no-store" })
+function precache(strict, inspection) {
+  var url = inspection ? MANIFEST + "?inspection=" + encodeURIComponent(inspection) : MANIFEST;
+  return fetch(url, { credentials: "same-origin", cache: "no-store" })
     .then(function (r) {
       if (r.ok) { return r.json(); }
       if (strict) { throw new Error("manifest " + r.status); }
@@ -71,7 +74,10 @@ self.addEventListener("activate", function (event) {
 });
 
 self.addEventListener("message", function (event) {
-  if (event.data === "precache") { event.waitUntil(precache(false)); }
+  var data = event.data || {};
+  if (data === "precache") { event.waitUntil(precache(false)); }
+  // The checklist opened: the pages, and this inspection's thumbnails.
+  if (data.precache && typeof data.inspection === "string") { event.waitUntil(precache(false, data.inspection)); }
 });
 
 function cacheFirst(request) {

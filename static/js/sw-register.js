@@ -1,5 +1,6 @@
 /* Registers our service worker (offline field mode) and asks it to keep any newly opened
- * assignment: a separate file, since the Content Security Policy forbids inline scripts. */
+ * assignment, and on a checklist (main[data-offline-inspection]) that inspection's photo
+ * thumbnails: a separate file, since the Content Security Policy forbids inline scripts. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -7,6 +8,8 @@
   navigator.serviceWorker.register(script.dataset.sw, { scope: "/" }).then(function () {
     return navigator.serviceWorker.ready;
   }).then(function (registration) {
-    if (navigator.onLine && registration.active) { registration.active.postMessage("precache"); }
+    if (!navigator.onLine || !registration.active) { return; }
+    var opened = document.querySelector("[data-offline-inspection]");
+    registration.active.postMessage(opened ? { precache: true, inspection: opened.dataset.offlineInspection } : "precache");
   }).catch(function () {});
 }());

@@ -64,8 +64,8 @@ def test_the_manifest_lists_only_what_this_inspector_can_still_edit(
         reverse("checklist", args=[editable.pk]),
         reverse("team", args=[editable.pk]),
     ]
-    photo = editable.photos.get()
-    assert body["thumbnails"] == [reverse("api:photo-file", args=[photo.pk, "thumbnail"])]
+    # No thumbnail on a first visit: only those of the checklist opened (below).
+    assert body["thumbnails"] == []
     assert "/static/js/checklist.js" in body["static"]
     assert "/static/js/signature.js" in body["static"]
     # session, user, profile and roles (the account's checks: epoch, two-factor), inspections,
@@ -76,3 +76,30 @@ def test_the_manifest_lists_only_what_this_inspector_can_still_edit(
 def test_a_visitor_who_is_not_signed_in_gets_no_pages(client: Client) -> None:
     body = client.get(reverse("offline-manifest")).json()
     assert body["pages"] == [] and body["thumbnails"] == []
+
+
+def test_the_thumbnails_come_with_the_checklist_opened_and_only_its_own(
+    open_round: Any, org: Any, cast: Any
+) -> None:
+    editable = start(open_round, org.ward, cast.inspector, cast.internal_affairs)
+    attach_evidence(editable, cast.inspector, only=["A1"])
+    other = start(open_round, org.tai_chinh, cast.inspector, cast.internal_affairs)
+    attach_evidence(other, cast.inspector, only=["A2"])
+    theirs = start(open_round, org.school, cast.other_inspector, cast.internal_affairs)
+    attach_evidence(theirs, cast.other_inspector, only=["A1"])
+
+    client = Client()
+    client.force_login(cast.inspector)
+    url = reverse("offline-manifest")
+    body = client.get(url, {"inspection": str(editable.pk)}).json()
+    photo = editable.photos.get()
+    assert body["thumbnails"] == [reverse("api:photo-file", args=[photo.pk, "thumbnail"])]
+    assert reverse("checklist", args=[other.pk]) in body["pages"]
+    # Another inspector's inspection is not this one's to keep.
+    assert client.get(url, {"inspection": str(theirs.pk)}).json()["thumbnails"] == []
+
+
+def test_a_malformed_inspection_id_is_refused_with_its_field(client: Client) -> None:
+    response = client.get(reverse("offline-manifest"), {"inspection": "not-an-id"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["inspection"]

@@ -1,0 +1,23 @@
+"""The checklist's cached parts in its template: `{{ parts|controls:row.value }}` is the
+criterion's answer controls with the row's value checked; `{{ urls.display|fill:photo.pk }}`
+a URL reversed once per page with this photo's id (web/fragments.py)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+
+from web import fragments
+from web.fragments import CriterionParts
+
+register = template.Library()
+
+
+@register.filter
+def controls(parts: CriterionParts, value: str) -> SafeString | None:
+    return parts.controls(value)
+
+
+@register.filter
+def fill(pattern: str, value: object) -> str:
+    return fragments.fill(pattern, value)
