@@ -171,7 +171,7 @@ def test_the_dashboard_commitments_and_import_pages_read_well_at_both_sizes(
         ("commitments", "Cam kết"),
         ("import", "Nhập dữ liệu"),
     ):
-        phone.get_by_role("link", name=link).click()
+        phone.get_by_role("navigation").get_by_role("link", name=link, exact=True).click()
         phone.wait_for_load_state()
         both_sizes(phone, name)
         assert serious_violations(phone) == [], name
