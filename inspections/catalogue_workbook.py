@@ -7,20 +7,18 @@ the quote it may add is taken off again when the file comes back.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from xlsxwriter import Workbook
 
 from inspections.errors import DomainError
-from inspections.exports import FORMULA_STARTS, put_row
 from inspections.imports import MAX_ROWS, cell_text, open_workbook
 from inspections.models import AnswerType, EvidenceKind, ModelVersion
+from inspections.spreadsheets import FORMULA_STARTS, SheetRows, xlsx_bytes
 
 SHEET = "Tieu chi"
 _TRUE = {"x", "có", "co", "1", "yes", "true", "c"}
@@ -59,41 +57,33 @@ def bands_text(bands: list[dict[str, str]]) -> str:
 
 
 def criteria_workbook(version: ModelVersion) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = SHEET
-    put_row(sheet, 1, headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     criteria = version.criteria.select_related("section").order_by(
         "section__order", "order", "code"
     )
-    for line, c in enumerate(criteria, 2):
-        put_row(
-            sheet,
-            line,
-            [
-                c.section.code,
-                c.code,
-                c.text,
-                c.text_en,
-                c.guidance,
-                c.guidance_en,
-                c.answer_type,
-                float(c.max_points),
-                c.evidence,
-                "x" if c.critical else "",
-                "x" if c.na_allowed else "",
-                c.order,
-                bands_text(c.bands),
-            ],
-        )
-    for column, width in enumerate(_WIDTHS, 1):
-        sheet.column_dimensions[chr(64 + column)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+    def fill(book: Workbook) -> None:
+        sheet = SheetRows(book, SHEET, widths=_WIDTHS)
+        sheet.add(headers(), book.add_format({"bold": True}))
+        for c in criteria:
+            sheet.add(
+                [
+                    c.section.code,
+                    c.code,
+                    c.text,
+                    c.text_en,
+                    c.guidance,
+                    c.guidance_en,
+                    c.answer_type,
+                    float(c.max_points),
+                    c.evidence,
+                    "x" if c.critical else "",
+                    "x" if c.na_allowed else "",
+                    c.order,
+                    bands_text(c.bands),
+                ]
+            )
+
+    return xlsx_bytes(fill)
 
 
 @dataclass

@@ -20,20 +20,18 @@ from typing import IO, Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING as XLSX_STRING
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter import Workbook
 
 from inspections.selectors.rankings import cap_note, provisional_note, unranked_note
 from inspections.spreadsheets import (
     FORMULA_STARTS,
     XLSX_ILLEGAL,
+    SheetRows,
     csv_chunks,
     open_workbook,
     safe_cell,
     write_row,
+    xlsx_bytes,
 )
 
 __all__ = ["FORMULA_STARTS", "safe_cell"]  # imported from here by the workbook readers
@@ -48,21 +46,6 @@ _SHEET_TITLE_MAX = 31
 _WIDTHS = (6, 15, 14, 46, 9, 13, 14, 26, 36)
 _TITLE_ROWS = 5  # round, group, status, date, period; then a blank row, then the header
 HEADER_ROW = _TITLE_ROWS + 2
-
-
-def put_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write one XLSX cell through `safe_cell`; text is stored as text, never as a formula."""
-    if isinstance(value, str):
-        value = XLSX_ILLEGAL.sub("", value)
-    cell: Cell = ws.cell(row=row, column=column, value=safe_cell(value))
-    if isinstance(cell.value, str):
-        cell.data_type = XLSX_STRING
-    return cell
-
-
-def put_row(ws: Worksheet, row: int, values: Sequence[Any]) -> None:
-    for column, value in enumerate(values, 1):
-        put_cell(ws, row, column, value)
 
 
 def _headers() -> list[str]:
@@ -342,20 +325,9 @@ def year_results_workbook(
     """The year's results: one row per unit, for each round its score, class and rank.
 
     `rounds` is [(round name, groups as `GroupRanking.as_json()`)], in the order to show."""
-    workbook = Workbook()
-    ws = workbook.active
-    assert ws is not None
-    ws.title = sheet_titles([_("Kết quả năm %(year)s") % {"year": year}])[0]
-    put_cell(ws, 1, 1, _("Kết quả các đợt kiểm tra năm %(year)s") % {"year": year}).font = Font(
-        bold=True, size=14
-    )
     headers = [_("Mã đơn vị"), _("Đơn vị"), _("Khối thi đua")]
     for name, _groups in rounds:
         headers += [f"{name}: {_('Điểm')}", f"{name}: {_('Xếp loại')}", f"{name}: {_('Hạng')}"]
-    for column, header in enumerate(headers, 1):
-        cell = put_cell(ws, 3, column, header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
     units: dict[str, list[Any]] = {}
     for index, (_name, groups) in enumerate(rounds):
         for group in groups:
@@ -369,14 +341,19 @@ def year_results_workbook(
                 line[start] = _score(row.get("score"))
                 line[start + 1] = row.get("classification_name") or row.get("classification") or ""
                 line[start + 2] = row.get("rank")
-    for position, code in enumerate(sorted(units), 4):
-        put_row(ws, position, units[code])
-        for index in range(len(rounds)):
-            ws.cell(row=position, column=4 + 3 * index).number_format = SCORE_FORMAT
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 46
-    ws.column_dimensions["C"].width = 26
-    ws.freeze_panes = "D4"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+    def fill(book: Workbook) -> None:
+        title = sheet_titles([_("Kết quả năm %(year)s") % {"year": year}])[0]
+        score = book.add_format({"num_format": SCORE_FORMAT})
+        ws = SheetRows(book, title, widths=(14, 46, 26), decimal_format=score)
+        ws.add(
+            [_("Kết quả các đợt kiểm tra năm %(year)s") % {"year": year}],
+            book.add_format({"bold": True, "font_size": 14}),
+        )
+        ws.add([])
+        ws.add(headers, book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter"}))
+        for code in sorted(units):
+            ws.add(units[code])
+        ws.sheet.freeze_panes(3, 3)
+
+    return xlsx_bytes(fill)

@@ -18,13 +18,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
+from xlsxwriter import Workbook
 
 from inspections.errors import DomainError
 from inspections.evidence_checks import parse_place
-from inspections.exports import put_row
 from inspections.models import Group, OrgUnit, RoleKind
+from inspections.spreadsheets import SheetRows, xlsx_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -87,45 +87,46 @@ def _example_header() -> str:
 
 def template_workbook() -> bytes:
     """The empty template with one example row per sheet, marked so it is never imported."""
-    workbook = Workbook()
-    units = workbook.active
-    assert units is not None
-    units.title = UNITS_SHEET
-    put_row(units, 1, [*unit_headers(), _example_header(), *unit_place_headers()])
-    put_row(
-        units,
-        2,
-        [
-            "PHUONG-MOI",
-            "Phường Mới",
-            "UBND",
-            "phuong-xa",
-            "01/01/2026",
-            example_mark(),
-            "10,776889",
-            "106,700806",
-            "300",
-        ],
-    )
-    people = workbook.create_sheet(PEOPLE_SHEET)
-    put_row(people, 1, [*people_headers(), _example_header()])
     office = str(RoleKind.OFFICE.label)
-    put_row(
-        people,
-        2,
-        ["nguyenthuha", "Nguyễn Thị Thu Hà", "ha@example.vn", office, "PHUONG-MOI", example_mark()],
-    )
-    for sheet in (units, people):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for cell in sheet[2]:
-            cell.font = Font(italic=True, color="6B6B6B")
-        for column in "ABCDEFGHI":
-            sheet.column_dimensions[column].width = 24
-        sheet.column_dimensions["F"].width = 36
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheets = [
+        (
+            UNITS_SHEET,
+            [*unit_headers(), _example_header(), *unit_place_headers()],
+            [
+                "PHUONG-MOI",
+                "Phường Mới",
+                "UBND",
+                "phuong-xa",
+                "01/01/2026",
+                example_mark(),
+                "10,776889",
+                "106,700806",
+                "300",
+            ],
+        ),
+        (
+            PEOPLE_SHEET,
+            [*people_headers(), _example_header()],
+            [
+                "nguyenthuha",
+                "Nguyễn Thị Thu Hà",
+                "ha@example.vn",
+                office,
+                "PHUONG-MOI",
+                example_mark(),
+            ],
+        ),
+    ]
+
+    def fill(book: Workbook) -> None:
+        bold = book.add_format({"bold": True})
+        example = book.add_format({"italic": True, "font_color": "#6B6B6B"})
+        for title, header, example_row in sheets:
+            sheet = SheetRows(book, title, widths=(24, 24, 24, 24, 24, 36, 24, 24, 24))
+            sheet.add(header, bold)
+            sheet.add(example_row, example)
+
+    return xlsx_bytes(fill)
 
 
 @dataclass

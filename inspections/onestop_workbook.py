@@ -15,15 +15,15 @@ while one is left.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from xlsxwriter import Workbook
 
 from inspections.errors import DomainError
 from inspections.imports import MAX_ROWS, cell_text, open_workbook
+from inspections.spreadsheets import SheetRows, xlsx_bytes
 from inspections.vietnamese import search_key
 
 MAX_ERRORS = 50
@@ -57,17 +57,22 @@ class DossierRow:
 
 def template_workbook() -> bytes:
     """The layout with one example row, for Internal Affairs to fill or to check an export."""
-    book = Workbook()
-    sheet = book.create_sheet(SHEET, 0)
-    book.remove(book.worksheets[1])
-    sheet.append(headers())
-    sheet.append(["PANLAC", "H12.34-261103-0001", "03/11/2026", "10/11/2026", "07/11/2026"])
-    sheet["F2"] = _("Trực tuyến")
-    for column in "ABCDEF":
-        sheet.column_dimensions[column].width = 22
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+    def fill(book: Workbook) -> None:
+        sheet = SheetRows(book, SHEET, widths=(22,) * 6)
+        sheet.add(headers())
+        sheet.add(
+            [
+                "PANLAC",
+                "H12.34-261103-0001",
+                "03/11/2026",
+                "10/11/2026",
+                "07/11/2026",
+                _("Trực tuyến"),
+            ]
+        )
+
+    return xlsx_bytes(fill)
 
 
 def _date(value: Any) -> datetime.date | None:

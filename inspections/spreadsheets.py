@@ -4,15 +4,18 @@ A sheet's rows are written in order and flushed to a temporary file as each row 
 million rows cost the memory of one; the finished workbook is a file the caller streams.
 Every text cell passes through `safe_cell` (no spreadsheet runs it as a formula).
 bench/exports.py measured XlsxWriter's constant-memory mode faster than openpyxl's
-write-only mode on the same rows, hence this library for every streamed workbook.
+write-only mode on the same rows, hence this library for every workbook the product writes,
+big or small (`xlsx_bytes` and `SheetRows` for the small ones: templates, a year's files).
+openpyxl only reads the workbooks people send back.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -89,6 +92,53 @@ def write_row(
         else:
             text = XLSX_ILLEGAL.sub("", safe_cell(str(value)))[:CELL_MAX_CHARS]
             ws.write_string(row, column, text, cell_format)
+
+
+def xlsx_bytes(fill: Callable[[Workbook], None]) -> bytes:
+    """A small workbook built in memory by `fill`, with the same options as the streamed ones."""
+    buffer = io.BytesIO()
+    book = open_workbook(buffer)
+    fill(book)
+    book.close()
+    return buffer.getvalue()
+
+
+class SheetRows:
+    """One sheet written top to bottom: each `add` writes the next row through `write_row`.
+    Decimal cells take `decimal_format` unless the row gives them a format of their own."""
+
+    def __init__(
+        self,
+        book: Workbook,
+        title: str,
+        *,
+        widths: Sequence[float | None] = (),
+        decimal_format: Format | None = None,
+    ) -> None:
+        self.sheet = book.add_worksheet(title)
+        self.next_row = 0
+        self.decimal_format = decimal_format
+        for column, width in enumerate(widths):
+            if width:
+                self.sheet.set_column(column, column, width)
+
+    def add(
+        self,
+        values: Sequence[Any],
+        cell_format: Format | None = None,
+        *,
+        formats: Sequence[Format | None] | None = None,
+    ) -> None:
+        chosen = [
+            formats[i]
+            if formats is not None and i < len(formats) and formats[i] is not None
+            else self.decimal_format
+            if isinstance(value, Decimal) and self.decimal_format is not None
+            else cell_format
+            for i, value in enumerate(values)
+        ]
+        write_row(self.sheet, self.next_row, values, chosen)
+        self.next_row += 1
 
 
 class _Chunks:

@@ -1,25 +1,17 @@
 """The year's files: its ranking and its commendation proposals as XLSX, from the selectors'
-rows. Written in openpyxl's write-only mode (row by row, nothing kept), every text cell
-through the shared `safe_cell()`."""
+rows, written through the shared spreadsheet writer (inspections/spreadsheets.py): every text
+cell through `safe_cell()`, control characters dropped."""
 
 from __future__ import annotations
 
 import datetime
-import io
-import re
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
-from typing import Any
+from collections.abc import Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import TYPE_STRING, Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
 
-from inspections.exports import SCORE_FORMAT, safe_cell, sheet_titles
+from inspections.exports import SCORE_FORMAT, sheet_titles
 from inspections.selectors.years import (
     ProposalRow,
     YearGroup,
@@ -28,29 +20,9 @@ from inspections.selectors.years import (
     YearRow,
     criteria_text,
 )
+from inspections.spreadsheets import XLSX_TYPE, SheetRows, xlsx_bytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def _cell(ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False) -> Cell:
-    """One cell; text without control characters, escaped so no spreadsheet runs it."""
-    if isinstance(value, str):
-        value = safe_cell(_ILLEGAL.sub("", value))
-    cell: Cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = TYPE_STRING
-    elif isinstance(value, Decimal):
-        cell.number_format = SCORE_FORMAT
-    if bold:
-        cell.font = _BOLD
-    return cell
-
-
-def _row(ws: WriteOnlyWorksheet, values: Iterable[Any], *, bold: bool = False) -> None:
-    ws.append([_cell(ws, v, bold=bold) for v in values])
+XLSX = XLSX_TYPE
 
 
 def _dmy(value: datetime.datetime | None) -> str:
@@ -77,58 +49,53 @@ def _movement(row: YearRow) -> str:
     return "—"
 
 
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def year_ranking_workbook(ranking: YearRanking) -> bytes:
     """One sheet per group: rank, unit, the year's score and class, each round's score."""
-    wb = Workbook(write_only=True)
     titles = sheet_titles([g.group_name for g in ranking.groups] or [str(ranking.year)])
     policy = ranking.policy
     groups: list[YearGroup | None] = [*ranking.groups] or [None]
-    for title, group in zip(titles, groups, strict=False):
-        ws = wb.create_sheet(title)
-        ws.column_dimensions["D"].width = 44
-        _row(ws, [_("Kết quả năm %(year)s") % {"year": ranking.year}], bold=True)
-        _row(ws, [group.group_name if group else ""])
-        _row(ws, [_status(policy.is_published, policy.published_at)])
-        _row(ws, [])
-        _row(
-            ws,
-            [
-                _("STT"),
-                _("Hạng"),
-                _("Mã đơn vị"),
-                _("Đơn vị"),
-                _("Điểm năm"),
-                _("Xếp loại năm"),
-                *[r.name for r in ranking.rounds],
-                _("Số đợt được tính"),
-                _("Thay đổi so với năm trước"),
-                _("Ghi chú"),
-            ],
-            bold=True,
-        )
-        for position, row in enumerate(group.rows if group else [], 1):
-            _row(
-                ws,
+
+    def fill(book: Workbook) -> None:
+        bold = book.add_format({"bold": True})
+        score = book.add_format({"num_format": SCORE_FORMAT})
+        for title, group in zip(titles, groups, strict=False):
+            ws = SheetRows(book, title, widths=(None, None, None, 44), decimal_format=score)
+            ws.add([_("Kết quả năm %(year)s") % {"year": ranking.year}], bold)
+            ws.add([group.group_name if group else ""])
+            ws.add([_status(policy.is_published, policy.published_at)])
+            ws.add([])
+            ws.add(
                 [
-                    position,
-                    row.rank,
-                    row.unit_code,
-                    row.unit_name,
-                    row.score,
-                    row.classification_name,
-                    *row.round_scores,
-                    row.round_count,
-                    _movement(row),
-                    row.cap_note or row.unranked_note,
+                    _("STT"),
+                    _("Hạng"),
+                    _("Mã đơn vị"),
+                    _("Đơn vị"),
+                    _("Điểm năm"),
+                    _("Xếp loại năm"),
+                    *[r.name for r in ranking.rounds],
+                    _("Số đợt được tính"),
+                    _("Thay đổi so với năm trước"),
+                    _("Ghi chú"),
                 ],
+                bold,
             )
-    return _save(wb)
+            for position, row in enumerate(group.rows if group else [], 1):
+                ws.add(
+                    [
+                        position,
+                        row.rank,
+                        row.unit_code,
+                        row.unit_name,
+                        row.score,
+                        row.classification_name,
+                        *row.round_scores,
+                        row.round_count,
+                        _movement(row),
+                        row.cap_note or row.unranked_note,
+                    ]
+                )
+
+    return xlsx_bytes(fill)
 
 
 def _proposal_headers() -> list[str]:
@@ -154,20 +121,26 @@ def _decision(row: ProposalRow) -> str:
 
 
 def _proposal_sheet(
-    wb: Workbook, title: str, heading: str, proposals: YearProposals, rows: Sequence[ProposalRow]
+    book: Workbook,
+    title: str,
+    heading: str,
+    proposals: YearProposals,
+    rows: Sequence[ProposalRow],
 ) -> None:
-    ws = wb.create_sheet(title)
-    ws.column_dimensions["C"].width = 40
-    ws.column_dimensions["H"].width = 60
-    _row(ws, [heading], bold=True)
-    _row(ws, [_status(proposals.published, proposals.policy.published_at)])
-    _row(ws, [_("Tiêu chí") + ": " + "; ".join(criteria_text(proposals.policy))])
-    _row(ws, [])
-    _row(ws, _proposal_headers(), bold=True)
+    bold = book.add_format({"bold": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    score = book.add_format({"num_format": SCORE_FORMAT})
+    widths = (None, None, 40, None, None, None, None, 60)
+    ws = SheetRows(book, title, widths=widths, decimal_format=score)
+    ws.add([heading], bold)
+    ws.add([_status(proposals.published, proposals.policy.published_at)])
+    ws.add([_("Tiêu chí") + ": " + "; ".join(criteria_text(proposals.policy))])
+    ws.add([])
+    ws.add(_proposal_headers(), bold)
+    reasons_wrapped = [None] * 7 + [wrap]
     for position, row in enumerate(rows, 1):
-        cells = [
-            _cell(ws, value)
-            for value in (
+        ws.add(
+            [
                 position,
                 row.unit_code,
                 row.unit_name,
@@ -179,29 +152,30 @@ def _proposal_sheet(
                 _decision(row),
                 row.decided_by,
                 _dmy(row.decided_at),
-            )
-        ]
-        cells[7].alignment = _WRAP
-        ws.append(cells)
+            ],
+            formats=reasons_wrapped,
+        )
 
 
 def proposals_workbook(proposals: YearProposals) -> bytes:
     """Two sheets: the units proposed, and those not proposed, each with its reasons."""
-    wb = Workbook(write_only=True)
     year = proposals.year
     proposed_title, other_title = sheet_titles([_("Đề nghị khen thưởng"), _("Không đề nghị")])
-    _proposal_sheet(
-        wb,
-        proposed_title,
-        _("Danh sách đơn vị đề nghị khen thưởng năm %(year)s") % {"year": year},
-        proposals,
-        proposals.proposed,
-    )
-    _proposal_sheet(
-        wb,
-        other_title,
-        _("Danh sách đơn vị không đề nghị khen thưởng năm %(year)s") % {"year": year},
-        proposals,
-        proposals.not_proposed,
-    )
-    return _save(wb)
+
+    def fill(book: Workbook) -> None:
+        _proposal_sheet(
+            book,
+            proposed_title,
+            _("Danh sách đơn vị đề nghị khen thưởng năm %(year)s") % {"year": year},
+            proposals,
+            proposals.proposed,
+        )
+        _proposal_sheet(
+            book,
+            other_title,
+            _("Danh sách đơn vị không đề nghị khen thưởng năm %(year)s") % {"year": year},
+            proposals,
+            proposals.not_proposed,
+        )
+
+    return xlsx_bytes(fill)
