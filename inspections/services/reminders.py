@@ -28,7 +28,7 @@ from inspections.models import (
     Round,
 )
 from inspections.selectors.actions import OPEN_ACTION_STATES
-from inspections.selectors.notifications import internal_affairs_people, office_people
+from inspections.selectors.notifications import internal_affairs_people, office_people_of
 from inspections.services.actions import action_facts
 from inspections.services.notifications import message_id, notify, wake_after_commit
 
@@ -97,13 +97,16 @@ def remind_actions(*, today: datetime.date) -> int:
     """Due in 3 days, overdue, and overdue long enough to copy Internal Affairs."""
     count = 0
     copy_after = datetime.timedelta(days=settings.NOTIFY_OVERDUE_COPY_DAYS)
-    live = CorrectiveAction.objects.filter(
-        status__in=OPEN_ACTION_STATES, due_on__lte=today + SOON
-    ).select_related("unit", "criterion")
+    live = list(
+        CorrectiveAction.objects.filter(
+            status__in=OPEN_ACTION_STATES, due_on__lte=today + SOON
+        ).select_related("unit", "criterion")
+    )
     affairs = None
+    offices = office_people_of(action.unit for action in live)
     for action in live:
         due = action.due_on.isoformat()
-        office = office_people(action.unit)
+        office = offices[action.unit_id]
         unit_page = notices.page("unit", action.unit.code, anchor=f"action-{action.pk}")
         kind = "action_overdue" if action.is_overdue(today) else "action_due_soon"
         count += len(
