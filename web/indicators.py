@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,20 +53,25 @@ def accept(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def override(request: HttpRequest, pk: Any, code: str) -> HttpResponse:
+    """Saved: back to the criterion. Refused: the form again, with what was typed and each
+    problem beside its field (the checklist's folded form cannot show them)."""
     inspection = _inspection(request, pk, code)
+    posted = {"value": request.POST.get("value", ""), "note": request.POST.get("note", "")}
     try:
         indicator_override(
-            by=policies.acting(request.user),
-            inspection=inspection,
-            code=code,
-            value=request.POST.get("value", ""),
-            note=request.POST.get("note", ""),
+            by=policies.acting(request.user), inspection=inspection, code=code, **posted
         )
     except DomainError as error:
-        form_refusal(error)
-        messages.error(request, message_of(error))
-    else:
-        messages.success(request, _("Đã lưu giá trị khác cho %(code)s.") % {"code": code})
+        status = form_refusal(error)
+        context = {
+            "inspection": inspection,
+            "code": code,
+            "posted": posted,
+            "error": error.message,
+            "errors": error.fields,
+        }
+        return render(request, "web/surveys/indicator_override.html", context, status=status)
+    messages.success(request, _("Đã lưu giá trị khác cho %(code)s.") % {"code": code})
     return _back(inspection, code)
 
 

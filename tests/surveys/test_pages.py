@@ -242,7 +242,27 @@ def test_others_cannot_accept_and_other_codes_have_no_proposal(
     mine.force_login(cast.inspector)
     assert mine.post(f"/phieu/{draft.pk}/chi-so/A1/dung/").status_code == 404
     refused = mine.post(f"/phieu/{draft.pk}/chi-so/D2/khac/", {"value": "80", "note": ""})
-    assert refused.status_code == 302
+    assert refused.status_code == 400
     assert not Answer.objects.filter(inspection=draft).exists()
+
+
+def test_a_refused_override_shows_the_form_again_with_each_problem_beside_its_field(
+    desk: Any, draft: Any, cast: Any
+) -> None:
+    answers(desk, [5, 5, 5])
+    mine = Client()
+    mine.force_login(cast.inspector)
+    typed = {"value": "①", "note": "Có thêm phiếu giấy"}
+    refused = mine.post(f"/phieu/{draft.pk}/chi-so/D2/khac/", typed)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'id="ov-D2" name="value"' in page and 'aria-invalid="true"' in page
+    assert "Có thêm phiếu giấy</textarea>" in page  # the reason typed is not lost
+    assert not Answer.objects.filter(inspection=draft).exists()
+    no_reason = mine.post(f"/phieu/{draft.pk}/chi-so/D2/khac/", {"value": "80", "note": " "})
+    assert no_reason.status_code == 400
+    assert 'id="ovn-D2-error"' in no_reason.content.decode()
+    saved = mine.post(f"/phieu/{draft.pk}/chi-so/D2/khac/", {"value": "80", "note": "Phiếu giấy"})
+    assert saved.status_code == 302 and saved["Location"].endswith("#c-D2")
     mine.post(f"/phieu/{draft.pk}/chi-so/D2/khac/", {"value": "80", "note": "Phiếu giấy"})
     assert Answer.objects.get(inspection=draft, criterion__code="D2").number == Decimal("80.0")
