@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -16,12 +15,11 @@ from django.views.decorators.http import require_POST
 
 from inspections import policies, selectors, services
 from inspections.errors import DomainError, InspectionExists
-from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round, Section
+from inspections.models import CorrectiveAction, Inspection, OrgUnit, RoleKind, Round
 from inspections.numbers import ascii_int
 from inspections.photos import max_bytes
 from inspections.policies import Viewer
-from inspections.selectors import build_checklist
-from inspections.selectors.rankings import cap_note
+from inspections.selectors.unit_overview import unit_overview
 from web.errors import form_refusal, message_of
 
 
@@ -42,49 +40,8 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
-    history = selectors.unit_history(unit)
-    latest = history[-1] if history else None
-    names = selectors.class_names({r.round.version_id for r in history})
-    checklists = []
-    if latest is not None:
-        for inspection in selectors.unit_inspections(request.user, unit, latest.round):
-            checklists.append(build_checklist(inspection, with_levels=True))
-    sections = []
-    if latest is not None:
-        for section in Section.objects.filter(version_id=latest.round.version_id).order_by(
-            "order", "code"
-        ):
-            score = (latest.sections or {}).get(section.code)
-            sections.append((section, Decimal(score) if score is not None else None))
-    is_office = policies.is_office_of(request.user, unit)
-    for result in history:  # "giới hạn ở Đạt do A5 không đạt", from the stored result
-        name = names.get((result.round.version_id, result.classification), "")
-        result.cap_note = cap_note(name, result.capped_by)  # type: ignore[attr-defined]
-    own = selectors.self_assessments(request.user, unit)
-    scored_rounds = {r.round_id for r in history}
-    compared = next((i.round for i in own if i.round_id in scored_rounds), None)
-    return {
-        "unit": unit,
-        "latest": latest,
-        "latest_class": names.get((latest.round.version_id, latest.classification), "")
-        if latest
-        else "",
-        "history": [(r, names.get((r.round.version_id, r.classification), "")) for r in history],
-        "sections": sections,
-        "chart": selectors.history_chart(history),
-        "checklists": checklists,
-        "approved": selectors.approved_by_round(request.user, unit),
-        "actions": selectors.unit_live_actions(request.user, unit),
-        "self_assessments": own,
-        "scored_rounds": scored_rounds,
-        "comparison": selectors.self_comparison(request.user, unit, compared) if compared else None,
-        "open_rounds": list(Round.objects.filter(status=Round.Status.OPEN)) if is_office else [],
-        "is_office": is_office,
-        "may_export_evidence": policies.may_export_evidence(request.user, unit),
-        "may_export_originals": policies.may_export_originals(request.user),
-        "new_id": uuid.uuid4(),
-        **_place_context(request, unit),
-    }
+    overview = unit_overview(request.user, unit)
+    return {**vars(overview), "new_id": uuid.uuid4(), **_place_context(request, unit)}
 
 
 def _place_context(request: HttpRequest, unit: OrgUnit) -> dict[str, Any]:
