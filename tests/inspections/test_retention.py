@@ -16,15 +16,15 @@ from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
-from inspections import selectors, services
+from inspections import selectors, services, tasks
 from inspections.backup import media_names
 from inspections.backup_archive import DATABASE, MEDIA
 from inspections.evidence_checks import FAR, flag_text
-from inspections.models import Event, EvidencePhoto, Inspection, Round
-from inspections.photos import has_gps, without_gps
+from inspections.models import Event, EvidencePhoto, Inspection, Round, YearPolicy
+from inspections.photos import has_gps, process_upload, without_gps
 from inspections.services.evidence_checks import photos_check
 from inspections.services.retention import months_before
-from tests.inspections.builders import assign
+from tests.inspections.builders import assign, submitted_inspection
 from tests.inspections.test_evidence_checks import dms, place, shot
 from tests.production.test_s3_storage import bucket, s3_endpoint  # noqa: F401 (fixtures)
 
@@ -221,6 +221,51 @@ def test_the_upload_ceiling_deletes_an_original_whatever_the_round(
     assert event.object_type == "evidencephoto" and event.data["originals_deleted"] == 1
 
 
+def test_a_commitment_scan_and_an_action_response_photo_follow_their_year(
+    org: Any, cast: Any, open_round: Round, django_capture_on_commit_callbacks: Any
+) -> None:
+    commitment = services.commitment_record(
+        by=cast.ward_office, unit=org.ward, year=2026, signed_on=None, data=located(3, FAR_POINT)
+    )
+    inspection = submitted_inspection(
+        open_round,
+        org.ward,
+        cast.inspector,
+        internal_affairs=cast.internal_affairs,
+        value_for={"A5": (False, "Lối thoát hiểm bị chắn.")},
+    )
+    services.inspection_approve(by=cast.internal_affairs, inspection=inspection)
+    action = inspection.actions.get(criterion__code="A5")
+    response = services.action_respond(
+        by=cast.ward_office, action=action, note="Đã dọn.", files=[located(4, NEAR_POINT)]
+    )
+    scan, fix = commitment.photos.get(), response.photos.get()
+    assert scan.latitude is not None and fix.latitude is not None
+    assert "deleted 0 original(s); positions cleared on 0" in apply(
+        capture=django_capture_on_commit_callbacks
+    )
+
+    # The year's result published 13 months ago: both positions go, and the scan's original;
+    # the fix's original waits for the action's verification.
+    YearPolicy.objects.create(
+        year=2026,
+        status=YearPolicy.Status.PUBLISHED,
+        published_at=months_before(timezone.now(), 13),
+    )
+    assert "deleted 1 original(s); positions cleared on 2" in apply(
+        capture=django_capture_on_commit_callbacks
+    )
+    scan.refresh_from_db()
+    fix.refresh_from_db()
+    assert not scan.original and scan.latitude is None
+    assert fix.original and fix.latitude is None and not has_gps(read(fix.original.name))
+
+    services.action_verify(by=cast.internal_affairs, action=action)
+    assert "deleted 1 original(s)" in apply(capture=django_capture_on_commit_callbacks)
+    fix.refresh_from_db()
+    assert not fix.original and fix.original_deleted_at is not None
+
+
 def test_a_dry_run_counts_and_changes_nothing(
     storage: Any,
     draft: Inspection,
@@ -256,6 +301,47 @@ def test_the_old_command_name_still_applies_the_rules(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("purge_originals", stdout=io.StringIO())
     assert not EvidencePhoto.objects.get(pk=photo.pk).original
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_gps_is_emptied_in_place_in_every_format_and_no_copy_carries_it(kind: str) -> None:
+    image = Image.new("RGB", (64, 48), (40, 120, 60))
+    exif = image.getexif()
+    exif[0x010F] = "Samsung"
+    exif.get_ifd(0x8825).update({1: "N", 2: dms(FAR_POINT[0]), 3: "E", 4: dms(FAR_POINT[1])})
+    out = io.BytesIO()
+    image.save(out, kind, exif=exif)
+    data = out.getvalue()
+    upload = process_upload(data)
+    assert upload.latitude is not None and has_gps(data)
+    assert upload.display and upload.thumbnail
+    assert not has_gps(upload.display) and not has_gps(upload.thumbnail)
+
+    cleaned = without_gps(data)
+
+    assert len(cleaned) == len(data) and not has_gps(cleaned)
+    again = process_upload(cleaned)
+    assert again.latitude is None and again.longitude is None
+    with Image.open(io.BytesIO(cleaned)) as opened:
+        assert opened.getexif()[0x010F] == "Samsung"
+        assert (
+            opened.convert("RGB").tobytes() == Image.open(io.BytesIO(data)).convert("RGB").tobytes()
+        )
+
+
+def test_the_daily_task_applies_the_rules(
+    draft: Inspection, cast: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    photo = attach(draft, cast, located(1, NEAR_POINT))
+    EvidencePhoto.objects.filter(pk=photo.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 365
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.daily()
+    photo.refresh_from_db()
+    assert not photo.original and photo.latitude is None
+    assert not default_storage.exists(f"{photo.display.name.rpartition('/')[0]}/o.jpg")
 
 
 def test_the_summary_gives_the_configured_periods(settings: Any) -> None:
