@@ -340,7 +340,14 @@ EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 50_000_000, minimum=1)
 EVIDENCE_REUSE_DISTANCE = env_int("EVIDENCE_REUSE_DISTANCE", 6)
 # A photo taken more than this many days before it was sent is flagged (evidence_checks).
 EVIDENCE_MAX_AGE_DAYS = env_int("EVIDENCE_MAX_AGE_DAYS", 30, minimum=1)
-EVIDENCE_ORIGINAL_RETENTION_DAYS = env_int("EVIDENCE_ORIGINAL_RETENTION_DAYS", 0)  # 0: forever
+# Retention (inspections/services/retention.py, docs/deploy.md §Retention): an original is
+# deleted this many months after its owner is published (0: kept); positions (the database's
+# coordinates and the original's EXIF GPS) are kept this many days after it (0: removed at
+# publication, the distance flag stays); and, whatever the state, no original is kept more
+# than EVIDENCE_ORIGINAL_RETENTION_DAYS after upload (0: no such ceiling).
+EVIDENCE_ORIGINAL_RETENTION_MONTHS = env_int("EVIDENCE_ORIGINAL_RETENTION_MONTHS", 12)
+EVIDENCE_POSITION_RETENTION_DAYS = env_int("EVIDENCE_POSITION_RETENTION_DAYS", 0)
+EVIDENCE_ORIGINAL_RETENTION_DAYS = env_int("EVIDENCE_ORIGINAL_RETENTION_DAYS", 0)
 # e.g. "/protected/": the view checks access, then nginx sends the file (X-Accel-Redirect).
 EVIDENCE_ACCEL_REDIRECT_PREFIX = os.environ.get("EVIDENCE_ACCEL_REDIRECT_PREFIX", "")
 # The key that signs every backup's manifest (HMAC-SHA256); empty: SECRET_KEY signs them.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import uuid
 import zlib
 from dataclasses import dataclass
@@ -445,3 +446,83 @@ def store_processed(upload: ProcessedUpload) -> dict[str, Any]:
             default_storage.delete(name)
         raise
     return fields
+
+
+# --- Removing the position from a stored original -------------------------------------------
+
+_TIFF_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}
+_GPS_IFD = 0x8825
+
+
+def without_gps(data: bytes) -> bytes:
+    """The same file with its EXIF GPS block emptied in place: same length, same pixels, every
+    other tag kept (the file stays the evidence it was, without where it was taken). A file
+    without GPS comes back unchanged."""
+    kind = sniff(data[:16])
+    if kind is None or kind == "PDF":
+        return data
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind]) as image:
+            raw = image.info.get("exif")
+            has_gps = bool(image.getexif().get_ifd(_GPS_IFD))
+    except Exception:  # unreadable EXIF: nothing Pillow (or we) could read a position from
+        return data
+    if not raw or not has_gps:
+        return data
+    tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
+    start = data.find(tiff)
+    if start < 0:
+        return data
+    block = bytearray(tiff)
+    try:
+        _empty_gps_ifd(block)
+    except struct.error:  # offsets past the block: left to the caller's check (has_gps)
+        return data
+    cleaned = bytearray(data)
+    cleaned[start : start + len(block)] = block
+    if kind == "PNG":
+        _fix_png_crcs(cleaned)
+    return bytes(cleaned)
+
+
+def has_gps(data: bytes) -> bool:
+    """Whether an image file still carries an EXIF GPS block with any entry."""
+    kind = sniff(data[:16])
+    if kind is None or kind == "PDF":
+        return False
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind]) as image:
+            return bool(image.getexif().get_ifd(_GPS_IFD))
+    except Exception:
+        return False
+
+
+def _empty_gps_ifd(tiff: bytearray) -> None:
+    """Zero every GPS entry's value and leave an empty IFD (0 entries, no next IFD)."""
+    order = "<" if tiff[:2] == b"II" else ">"
+    ifd0 = struct.unpack_from(order + "I", tiff, 4)[0]
+    pointer = None
+    for index in range(struct.unpack_from(order + "H", tiff, ifd0)[0]):
+        entry = ifd0 + 2 + 12 * index
+        if struct.unpack_from(order + "H", tiff, entry)[0] == _GPS_IFD:
+            pointer = struct.unpack_from(order + "I", tiff, entry + 8)[0]
+    if pointer is None:
+        return
+    count = struct.unpack_from(order + "H", tiff, pointer)[0]
+    for index in range(count):
+        entry = pointer + 2 + 12 * index
+        kind, n, offset = struct.unpack_from(order + "HII", tiff, entry + 2)
+        size = _TIFF_TYPE_SIZES.get(kind, 1) * n
+        if size > 4 and offset + size <= len(tiff):
+            tiff[offset : offset + size] = bytes(size)
+    end = pointer + 2 + 12 * count + 4
+    tiff[pointer:end] = bytes(end - pointer)
+
+
+def _fix_png_crcs(data: bytearray) -> None:
+    position = 8
+    while position + 12 <= len(data):
+        length = struct.unpack_from(">I", data, position)[0]
+        body = bytes(data[position + 4 : position + 8 + length])
+        struct.pack_into(">I", data, position + 8 + length, zlib.crc32(body))
+        position += 12 + length

@@ -15,6 +15,7 @@ from inspections.services.delivery import deliver_due
 from inspections.services.exports import export_run, exports_purge
 from inspections.services.records import record_prepare
 from inspections.services.reminders import tick
+from inspections.services.retention import retention_apply
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,28 @@ def hourly() -> None:
     log.info("tick: %s reminders, %s digests", report.reminders, report.digests)
     exports_purge()
     deliver_due()
+
+
+@db_periodic_task(crontab(minute="30", hour="19"))
+def daily() -> None:
+    """Every day at 02:30 in Vietnam (19:30 UTC): the evidence retention rules."""
+    run = retention_apply()
+    log.info(
+        "retention: %s originals deleted, %s positions cleared, %s GPS blocks removed",
+        run.originals_deleted,
+        run.positions_cleared,
+        run.gps_removed,
+    )
+
+
+@db_task()
+def forget_positions(round_id: int) -> None:
+    """After a round is published: its photos' positions go (unless kept for some days)."""
+    from inspections.models import Round
+
+    round_ = Round.objects.filter(pk=round_id, status=Round.Status.PUBLISHED).first()
+    if round_ is not None:
+        retention_apply(round=round_)
 
 
 @db_task()

@@ -73,6 +73,7 @@ from inspections.selectors.rankings import (
     ranking_for_round,
     snapshot_ranking,
 )
+from inspections.selectors.retention import RetentionPeriods, retention_summary
 from inspections.selectors.rounds import (
     BoardRow,
     GroupEnds,
@@ -131,6 +132,7 @@ __all__ = [
     "PendingWork",
     "ProposalRow",
     "RankingRow",
+    "RetentionPeriods",
     "ReusedEvidence",
     "RevisionDiff",
     "RoundProgress",
@@ -184,6 +186,7 @@ __all__ = [
     "ranking_compute",
     "ranking_for_round",
     "require_year",
+    "retention_summary",
     "reuse_warnings_for",
     "review_queue",
     "revision_diff",

@@ -10,10 +10,23 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from inspections.evidence_checks import Place, Setting, camera_of, findings
+from inspections.evidence_checks import (
+    AFTER_ROUND,
+    BEFORE_ACTION,
+    BEFORE_ROUND,
+    FAR,
+    NO_CAMERA,
+    OLD,
+    Place,
+    Setting,
+    camera_of,
+    findings,
+)
 from inspections.models import EvidencePhoto, OrgUnit
 from inspections.photos import PDF_TYPE
 from inspections.selectors.evidence import OWNER_RELATED, evidence_matches, owner_of
+
+_TIME_CODES = {BEFORE_ROUND, AFTER_ROUND, BEFORE_ACTION, OLD}
 
 
 def max_age_days() -> int:
@@ -60,6 +73,7 @@ def photos_check(*, photos: Iterable[EvidencePhoto], related: bool = True) -> li
         for photo in group:
             found = matches.get(photo.pk, [])
             touched |= {m.photo_id for m in found}
+            previous = list(photo.checks or [])
             photo.checks = findings(
                 is_image=photo.content_type != PDF_TYPE,
                 captured_at=photo.captured_at,
@@ -70,12 +84,27 @@ def photos_check(*, photos: Iterable[EvidencePhoto], related: bool = True) -> li
                 setting=_setting(photo),
                 matches=found,
             )
+            if photo.checked_at is not None and (photo.latitude is None or photo.longitude is None):
+                photo.checks = _position_flags_kept(photo.checks, previous)
             photo.checked_at = now
     EvidencePhoto.objects.bulk_update(fresh, ["checks", "checked_at"])
     others = touched - {str(pk) for pk in ids}
     if related and others:
         photos_check(photos=list(EvidencePhoto.objects.filter(pk__in=others)), related=False)
     return fresh
+
+
+def _position_flags_kept(
+    found: list[dict[str, Any]], previous: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """A photo checked before, now without a position: the position may have been removed
+    (services/retention.py), so the flags it decided stay as they were: the distance flag,
+    and no "no camera" flag that a missing position alone would now raise."""
+    kept = {FAR, NO_CAMERA}
+    found = [f for f in found if f.get("code") not in kept]
+    before = [f for f in previous if f.get("code") in kept]
+    at = next((i for i, f in enumerate(found) if f.get("code") not in _TIME_CODES), len(found))
+    return found[:at] + before + found[at:]
 
 
 def unit_photos_recheck(*, unit: OrgUnit) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,10 +30,13 @@ from inspections.selectors.closing import PendingWork, round_pending
 from inspections.selectors.filters import NOT_STARTED
 from inspections.selectors.notifications import office_people_of
 from inspections.selectors.rankings import GroupRanking, ranking_compute
+from inspections.selectors.retention import retention_summary
 from inspections.services.audit import record_event
 from inspections.services.common import model_update
 from inspections.services.notifications import Event, notify, notify_each
 from inspections.services.results import snapshot_store
+
+log = logging.getLogger(__name__)
 
 
 def require_internal_affairs(user: Viewer) -> None:
@@ -234,7 +238,19 @@ def round_publish(
         pending=pending.counts(),
     )
     _tell_ranking(locked, snapshot, groups)
+    if retention_summary().position_days == 0:  # later: the daily task (services/retention)
+        round_id = locked.pk
+        transaction.on_commit(lambda: _queue_forget_positions(round_id))
     return snapshot
+
+
+def _queue_forget_positions(round_id: int) -> None:
+    from inspections.tasks import forget_positions  # the tasks call the services: imported late
+
+    try:
+        forget_positions(round_id)
+    except Exception:  # the publication is committed; the daily task removes them
+        log.warning("task queue unreachable: positions left for the daily task", exc_info=True)
 
 
 def _tell_ranking(round_: Round, snapshot: RankingSnapshot, groups: list[GroupRanking]) -> None:

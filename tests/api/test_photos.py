@@ -259,7 +259,7 @@ def test_a_purged_original_is_gone_and_its_copies_stay(
     photo = _photo_of(make_inspection(state="approved"))
     EvidencePhoto.objects.filter(pk=photo.pk).update(uploaded_at=photo.uploaded_at - _YEAR)
     settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 365
-    call_command("purge_originals", stdout=io.StringIO())
+    call_command("apply_retention", stdout=io.StringIO())
     client = client_for(cast.internal_affairs)
     assert client.get(f"/api/v1/photos/{photo.pk}/original/").status_code == 404
     assert client.get(f"/api/v1/photos/{photo.pk}/display/").status_code == 200

@@ -127,7 +127,7 @@ def test_a_commitment_refused_for_its_scan_keeps_nothing(storage: Any, org: Any,
 
 
 def test_purge_deletes_old_originals_and_keeps_the_copies(
-    storage: Any, draft: Any, cast: Any, settings: Any
+    storage: Any, draft: Any, cast: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     old, _ = services.photo_attach(
         by=cast.inspector, inspection=draft, data=encode(photo_like(seed=2), "JPEG")
@@ -139,13 +139,14 @@ def test_purge_deletes_old_originals_and_keeps_the_copies(
         uploaded_at=timezone.now() - datetime.timedelta(days=400)
     )
     settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 0
-    call_command("purge_originals", stdout=io.StringIO())
+    call_command("apply_retention", stdout=io.StringIO())
     assert storage.exists(old.original.name)  # 0 keeps originals forever
     settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 365
-    call_command("purge_originals", "--dry-run", stdout=io.StringIO())
+    call_command("apply_retention", "--dry-run", stdout=io.StringIO())
     assert storage.exists(old.original.name)
     out = io.StringIO()
-    call_command("purge_originals", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # files go once the rows are saved
+        call_command("apply_retention", stdout=out)
     assert "deleted 1" in out.getvalue()
     assert not storage.exists(old.original.name) and storage.exists(old.display.name)
     assert storage.exists(new.original.name)
