@@ -287,7 +287,8 @@ def test_the_privacy_notice_is_public_and_takes_its_figures_from_settings(
 def test_the_privacy_notice_is_in_english_too(client: Client) -> None:
     client.cookies["django_language"] = "en"
     page = client.get(reverse("privacy"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Privacy notice" in page or "personal data" in page.lower()
+    assert "Privacy notice: how your personal data is processed" in page
+    assert "Who sees it" in page and "Decree 13/2023/NĐ-CP" in page
 
 
 def test_the_sign_in_page_the_footer_and_the_camera_link_to_it(
