@@ -288,8 +288,8 @@ def readme_text() -> str:
         + _("ảnh gốc, đúng từng byte như đã gửi (có thể còn GPS), nếu chưa hết thời hạn lưu giữ."),
         f"{EVENTS}: "
         + _(
-            "nhật ký các việc bạn đã làm và các việc liên quan đến tài khoản, vai trò của bạn "
-            "hoặc việc bạn tham gia tổ kiểm tra."
+            "nhật ký các việc bạn đã làm và các việc liên quan đến tài khoản, vai trò, "
+            "phân công của bạn hoặc việc bạn tham gia tổ kiểm tra."
         ),
         f"{NOTIFICATIONS}: " + _("các thông báo hệ thống đã gửi cho bạn."),
         f"{TOKENS}: "

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from inspections.models import (
     ApiToken,
+    Assignment,
     Event,
     EvidencePhoto,
     Notification,
@@ -157,11 +159,18 @@ def _photo(row: dict[str, Any], action: str) -> PersonalPhoto:
 
 
 def events_naming(person: Actor) -> QuerySet[Event]:
-    """Events the person did, or that were done to their account, their roles or their place
-    in an inspection team; oldest first."""
+    """Events the person did, or that were done to their account, their roles, their
+    assignments or their place in an inspection team; oldest first."""
+    assignments = (
+        Assignment.objects.filter(inspector_id=person.pk)
+        .annotate(key=Cast("pk", output_field=CharField()))
+        .values("key")
+    )
     condition = (
         Q(actor_id=person.pk)
         | Q(object_type="user", object_id=str(person.pk))
+        | Q(object_type="assignment", object_id__in=assignments)
+        | Q(action="assignment_removed", data__inspector=person.pk)
         | Q(action__in=_NAMED_BY_ID, data__user=person.pk)
         | Q(action__in=_NAMED_BY_USERNAME, data__user=person.username)
     )

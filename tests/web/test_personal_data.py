@@ -125,6 +125,7 @@ def test_the_zip_holds_the_persons_data_and_nobody_elses(story: Any, cast: Any) 
     actions = [r["Hành động"] for r in events]
     assert actions.count("photo_added") == 2  # theirs, not the other inspector's
     assert {"inspection_created", "role_granted", "sessions_ended"} <= set(actions)
+    assert actions.count("assignment_created") == 1  # Internal Affairs assigned them, once
     ended = next(r for r in events if r["Hành động"] == "sessions_ended")
     assert ended["Vai trò của bạn"] == "Được nhắc đến"
     assert str(story.other.pk) not in archive.read("nhat-ky.csv").decode()
