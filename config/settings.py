@@ -348,6 +348,10 @@ EVIDENCE_MAX_AGE_DAYS = env_int("EVIDENCE_MAX_AGE_DAYS", 30, minimum=1)
 EVIDENCE_ORIGINAL_RETENTION_MONTHS = env_int("EVIDENCE_ORIGINAL_RETENTION_MONTHS", 12)
 EVIDENCE_POSITION_RETENTION_DAYS = env_int("EVIDENCE_POSITION_RETENTION_DAYS", 0)
 EVIDENCE_ORIGINAL_RETENTION_DAYS = env_int("EVIDENCE_ORIGINAL_RETENTION_DAYS", 0)
+# The privacy notice (/quyen-rieng-tu/) names this address for questions about personal data
+# when set; a person may download their own data this many times an hour (0: no limit).
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
+PERSONAL_DATA_DOWNLOADS_PER_HOUR = env_int("PERSONAL_DATA_DOWNLOADS_PER_HOUR", 10)
 # e.g. "/protected/": the view checks access, then nginx sends the file (X-Accel-Redirect).
 EVIDENCE_ACCEL_REDIRECT_PREFIX = os.environ.get("EVIDENCE_ACCEL_REDIRECT_PREFIX", "")
 # The key that signs every backup's manifest (HMAC-SHA256); empty: SECRET_KEY signs them.

@@ -25,12 +25,13 @@ STATUS_BY_PROBLEM: dict[Problem, HTTPStatus] = {
     Problem.NOT_FOUND: HTTPStatus.NOT_FOUND,
     Problem.WRONG_STATE: HTTPStatus.CONFLICT,
 }
-# Upload refusals carry their own statuses whatever their problem says.
+# Upload refusals (and a throttled download) carry their own statuses whatever their problem says.
 STATUS_BY_CODE: dict[str, HTTPStatus] = {
     "too_large": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "too_many_pixels": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "decompression_bomb": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "unsupported": HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    "throttled": HTTPStatus.TOO_MANY_REQUESTS,
 }
 
 

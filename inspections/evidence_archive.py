@@ -14,7 +14,7 @@ import hashlib
 import io
 import logging
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import IO
 
 from django.core.files.storage import default_storage
@@ -85,7 +85,25 @@ def _blocks(handle: IO[bytes], digest: hashlib._Hash, failed: list[str]) -> Iter
         failed.append(_("Không đọc được tệp."))
 
 
-def _line(row: Iterable[object]) -> bytes:
+def add_stored_file(
+    stream: ZipStream, name: str, arcname: str, digest: hashlib._Hash, failed: list[str]
+) -> Generator[bytes, None, bool]:
+    """Add one stored file to `stream` and yield the ZIP's bytes as it is read; False (and a
+    reason in `failed`) when storage no longer has it. Shared with the personal-data export."""
+    try:
+        handle = default_storage.open(name, "rb") if name else None
+    except OSError:
+        handle = None
+    if handle is None:
+        failed.append(_("Tệp không còn trong kho lưu trữ."))
+        return False
+    stream.add(_blocks(handle, digest, failed), arcname)
+    yield from stream.all_files()
+    return True
+
+
+def csv_line(row: Iterable[object]) -> bytes:
+    """One CSV line, UTF-8, with cells that a spreadsheet would run escaped."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\r\n").writerow([safe_cell(v) for v in row])
     return text.getvalue().encode("utf-8")
@@ -98,22 +116,14 @@ def archive_chunks(items: Iterable[EvidenceItem], *, variant: str = DISPLAY) -> 
     stream = ZipStream(compress_type=ZIP_STORED)
     manifest = tempfile.SpooledTemporaryFile(max_size=_MANIFEST_IN_MEMORY)  # noqa: SIM115
     with manifest:
-        manifest.write("\ufeff".encode() + _line(_headers()))
+        manifest.write("\ufeff".encode() + csv_line(_headers()))
         for item in items:
             name = stored_name(item, variant)
             arcname = archive_name(item, variant, name)
             failed: list[str] = []
             digest = hashlib.sha256()
-            try:
-                handle = default_storage.open(name, "rb") if name else None
-            except OSError:
-                handle = None
-            if handle is None:
-                failed.append(_("Tệp không còn trong kho lưu trữ."))
-            else:
-                stream.add(_blocks(handle, digest, failed), arcname)
-                yield from stream.all_files()
-            added = arcname if handle is not None else ""
+            found = yield from add_stored_file(stream, name, arcname, digest, failed)
+            added = arcname if found else ""
             manifest.write(_manifest_row(item, variant, added, digest, failed))
         manifest.seek(0)
         stream.add(iter(lambda: manifest.read(BLOCK), b""), MANIFEST)
@@ -130,7 +140,7 @@ def _manifest_row(
         if item.captured_at
         else ""
     )
-    return _line(
+    return csv_line(
         [
             arcname,
             item.round_name,

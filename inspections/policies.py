@@ -476,3 +476,11 @@ def may_see_position(
 ) -> bool:
     """A photo's coordinates go with its original: Internal Affairs and the inspector."""
     return may_see_original(user, photo, inspector_id=inspector_id)
+
+
+def may_download_personal_data(user: Viewer, person: Actor) -> bool:
+    """What the product holds about a person goes to that person alone: not Internal Affairs,
+    not the admin (they answer a request through the person, or read the records they keep)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.pk is not None and user.pk == person.pk)

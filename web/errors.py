@@ -53,6 +53,10 @@ PAGES = {
         gettext_lazy("Loại tệp không được hỗ trợ"),
         gettext_lazy("Hệ thống không đọc được loại tệp này. Hãy chọn ảnh hoặc tệp PDF."),
     ),
+    HTTPStatus.TOO_MANY_REQUESTS: (
+        gettext_lazy("Quá nhiều yêu cầu"),
+        gettext_lazy("Bạn đã làm việc này nhiều lần trong thời gian ngắn. Hãy thử lại sau."),
+    ),
     HTTPStatus.INTERNAL_SERVER_ERROR: (
         pgettext_lazy("error page", "Đã xảy ra lỗi"),
         gettext_lazy("Hệ thống gặp sự cố ngoài ý muốn. Hãy thử lại sau ít phút."),

@@ -24,7 +24,7 @@ from web.accounts import EPOCH_KEY
 from web.errors import HTML, error_page, message_of
 
 # Pages open to a session that still owes a code or a new password.
-_ALWAYS_OPEN = ("/static/", "/i18n/", "/sw.js", "/favicon")
+_ALWAYS_OPEN = ("/static/", "/i18n/", "/sw.js", "/favicon", "/quyen-rieng-tu/")
 
 
 class AccountMiddleware:

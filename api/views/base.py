@@ -32,6 +32,7 @@ _ERROR_TEXT = {
     409: "Trạng thái không cho phép thao tác này",
     413: "Tệp vượt quá giới hạn dung lượng hoặc số điểm ảnh",
     415: "Định dạng tệp không được chấp nhận",
+    429: "Quá nhiều yêu cầu; thử lại sau số giây trong Retry-After",
 }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +22,7 @@ from inspections.models import (
     Round,
     UnitResult,
 )
+from inspections.personal_data_archive import personal_data_chunks
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +56,31 @@ def assert_every_action_is_one_of_a_kind_in_every_state_of_the_loop() -> None:
     responded = actions.filter(status=CorrectiveAction.Status.RESPONDED)
     for action in responded.exclude(criterion__evidence="none"):
         assert EvidencePhoto.objects.filter(action_response__action=action).exists()
+
+
+def assert_the_demo_inspectors_own_data_lists_what_it_should() -> None:
+    """kiemtra1's personal-data ZIP (issue 21): their photos exactly, their role, their events."""
+    inspector = get_user_model().objects.get(username="kiemtra1")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(personal_data_chunks(inspector))))
+    assert archive.testzip() is None
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+
+    theirs = EvidencePhoto.objects.filter(uploaded_by=inspector)
+    listed = {row["Mã ảnh"] for row in rows("anh.csv")}
+    assert listed and listed == {str(pk) for pk in theirs.values_list("pk", flat=True)}
+    names = archive.namelist()
+    assert len([n for n in names if n.startswith("anh/ban-hien-thi/")]) == len(listed)
+    assert [(r["Mã vai trò"], r["Mã đơn vị"]) for r in rows("vai-tro.csv")] == [
+        ("inspector", "SNV")
+    ]
+    done = {r["Hành động"] for r in rows("nhat-ky.csv")}
+    assert {"inspection_created", "photo_added", "inspection_submitted"} <= done
+    assert len(rows("thong-bao.csv")) == Notification.objects.filter(recipient=inspector).count()
+    assert json.loads(archive.read("tai-khoan.json"))["full_name"] == "Lê Minh Tuấn"
+    inspector.refresh_from_db()
+    assert not any(inspector.password.encode() in archive.read(n) for n in names)
 
 
 def test_it_refuses_to_load_when_debug_is_off(settings):
@@ -93,6 +122,8 @@ def test_it_loads_a_living_product_once_and_a_second_run_changes_nothing(setting
         told = Notification.objects.filter(recipient=user)
         assert told.count() >= 2, user.username
         assert told.filter(read_at=None).exists() and told.exclude(read_at=None).exists()
+
+    assert_the_demo_inspectors_own_data_lists_what_it_should()
 
     before = _counts()
     call_command("load_demo_data", stdout=io.StringIO())

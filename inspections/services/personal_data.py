@@ -1,0 +1,40 @@
+"""A person downloads what the product holds about them: allowed to them alone, a few times
+an hour (each download reads every photo they sent), and recorded."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from inspections import policies, ratelimits
+from inspections.errors import DomainError, Problem
+from inspections.policies import Actor
+from inspections.services.audit import record_event
+
+PERIOD = 3600
+
+
+class DownloadThrottled(DomainError):
+    """Too many downloads this hour; `wait` is the number of seconds until the next one."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(
+            _("Bạn đã tải dữ liệu cá nhân nhiều lần trong giờ qua. Hãy thử lại sau."),
+            problem=Problem.WRONG_STATE,
+            code="throttled",
+        )
+        self.wait = wait
+
+
+def personal_data_download(*, by: Actor, person: Actor) -> None:
+    """Check and record one download of `person`'s data; the caller then streams it."""
+    if not policies.may_download_personal_data(by, person):
+        raise DomainError(
+            _("Chỉ chính người đó được tải dữ liệu cá nhân của mình."), problem=Problem.FORBIDDEN
+        )
+    limit = int(getattr(settings, "PERSONAL_DATA_DOWNLOADS_PER_HOUR", 10))
+    if limit:
+        verdict = ratelimits.hit("personal_data", str(person.pk), limit=limit, period=PERIOD)
+        if not verdict.allowed:
+            raise DownloadThrottled(verdict.wait)
+    record_event(actor=by, action="personal_data_downloaded", target=person)

@@ -1,0 +1,60 @@
+"""The privacy notice (public) and a person's download of their own data (the account page)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from inspections import policies
+from inspections.evidence_archive import ZIP_TYPE
+from inspections.personal_data_archive import personal_data_chunks, zip_name
+from inspections.services.personal_data import DownloadThrottled, personal_data_download
+from web.errors import error_page
+
+
+def retention_figures() -> dict[str, Any]:
+    """How long things are kept, from the settings (0 days: until deleted by hand).
+    To be read from inspections.services.retention.retention_summary() once it exists."""
+    ttl = settings.REST_KNOX.get("TOKEN_TTL")
+    return {
+        "original_days": int(getattr(settings, "EVIDENCE_ORIGINAL_RETENTION_DAYS", 0) or 0),
+        "token_days": ttl.days if ttl is not None else 0,
+        "session_days": int(getattr(settings, "SESSION_COOKIE_AGE", 0) or 0) // 86400,
+    }
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """Thông báo về xử lý dữ liệu cá nhân: open to anyone, signed in or not."""
+    return render(
+        request,
+        "web/privacy.html",
+        {
+            "retention": retention_figures(),
+            "contact_email": getattr(settings, "PRIVACY_CONTACT_EMAIL", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def personal_data(request: HttpRequest) -> HttpResponseBase:
+    """The person's own data as a ZIP, streamed; a form post (CSRF) because it is recorded."""
+    person = policies.acting(request.user)
+    try:
+        personal_data_download(by=person, person=person)
+    except DownloadThrottled as refused:
+        response = error_page(request, 429, refused.message)
+        response["Retry-After"] = str(math.ceil(refused.wait))
+        return response
+    download = StreamingHttpResponse(personal_data_chunks(person), content_type=ZIP_TYPE)
+    download["Content-Disposition"] = f'attachment; filename="{zip_name(person)}"'
+    download["Cache-Control"] = "private, no-store"
+    return download
