@@ -15,16 +15,20 @@ from django.views.decorators.http import require_GET, require_POST
 from inspections import policies
 from inspections.evidence_archive import ZIP_TYPE
 from inspections.personal_data_archive import personal_data_chunks, zip_name
+from inspections.selectors.retention import retention_summary
 from inspections.services.personal_data import DownloadThrottled, personal_data_download
 from web.errors import error_page
 
 
 def retention_figures() -> dict[str, Any]:
-    """How long things are kept, from the settings (0 days: until deleted by hand).
-    To be read from inspections.services.retention.retention_summary() once it exists."""
+    """How long things are kept: the evidence periods of the retention rules, the tokens' and
+    sessions' lifetimes."""
     ttl = settings.REST_KNOX.get("TOKEN_TTL")
+    periods = retention_summary()
     return {
-        "original_days": int(getattr(settings, "EVIDENCE_ORIGINAL_RETENTION_DAYS", 0) or 0),
+        "original_months": periods.original_months,
+        "original_max_days": periods.original_max_days,
+        "position_days": periods.position_days,
         "token_days": ttl.days if ttl is not None else 0,
         "session_days": int(getattr(settings, "SESSION_COOKIE_AGE", 0) or 0) // 86400,
     }

@@ -276,20 +276,26 @@ def test_the_queries_do_not_grow_with_the_number_of_photos(
 def test_the_privacy_notice_is_public_and_takes_its_figures_from_settings(
     client: Client, settings: Any
 ) -> None:
-    settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 365
+    settings.EVIDENCE_ORIGINAL_RETENTION_MONTHS = 18
+    settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 1095
     settings.PRIVACY_CONTACT_EMAIL = "baove-dulieu@donghai.gov.vn"
     response = client.get(reverse("privacy"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Xoá sau 365 ngày" in page
+    assert "Xoá 18 tháng sau khi kết quả đợt" in page
+    assert "quá 1095 ngày kể từ khi tải lên" in page
+    assert "Xoá khi kết quả đợt được công bố" in page  # positions, by default
     assert "mailto:baove-dulieu@donghai.gov.vn" in page
     assert "13/2023/NĐ-CP" in page and "Luật Bảo vệ dữ liệu cá nhân" in page
     assert "<script>" not in page and "style=" not in page
 
+    settings.EVIDENCE_ORIGINAL_RETENTION_MONTHS = 0
     settings.EVIDENCE_ORIGINAL_RETENTION_DAYS = 0
+    settings.EVIDENCE_POSITION_RETENTION_DAYS = 30
     del settings.PRIVACY_CONTACT_EMAIL
     page = client.get(reverse("privacy")).content.decode()
     assert "Chưa đặt thời hạn" in page and "mailto:" not in page
+    assert "Xoá 30 ngày sau khi kết quả đợt được công bố" in page
 
 
 def test_the_privacy_notice_is_in_english_too(client: Client) -> None:
