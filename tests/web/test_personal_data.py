@@ -174,8 +174,9 @@ def test_the_account_page_downloads_it_and_records_the_download(story: Any) -> N
     story.device.delete()  # no second factor to give in this test
     client = Client()
     client.force_login(inspector)
-    page = client.get(reverse("account"))
-    assert f'action="{URL}"' in page.content.decode()
+    page = client.get(reverse("account")).content.decode()
+    assert page.count(f'action="{URL}"') == 1
+    assert "<title>Tài khoản — Công Sở Xanh</title>" in page
     response = client.post(URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
