@@ -51,6 +51,7 @@ from inspections.services.notifications import (
     unsubscribe_choice,
     unsubscribe_target,
 )
+from inspections.services.overlays import photo_annotate, photo_blur
 from inspections.services.people import role_grant, role_revoke
 from inspections.services.records import record_file, record_number_allocate
 from inspections.services.results import rescore_inspection, unit_result_recompute
@@ -89,6 +90,8 @@ from inspections.services.years import (
 )
 
 __all__ = [
+    "photo_annotate",
+    "photo_blur",
     "action_reopen",
     "action_respond",
     "action_verify",
