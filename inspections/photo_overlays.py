@@ -163,9 +163,7 @@ def clean_regions(raw: Any, *, field: str = "regions") -> list[Region]:
         where = _("Vùng %(n)d") % {"n": number}
         values = [_fraction(item.get(k)) if isinstance(item, dict) else None for k in "xywh"]
         if None in values:
-            problems.append(
-                _("%(where)s: x, y, w, h phải là số từ 0 đến 1.") % {"where": where}
-            )
+            problems.append(_("%(where)s: x, y, w, h phải là số từ 0 đến 1.") % {"where": where})
             continue
         x, y, w, h = (float(v or 0) for v in values)
         if w < 0.01 or h < 0.01:

@@ -6,41 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0014_trust_evidence_checks'),
+        ("inspections", "0014_trust_evidence_checks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidencephoto',
-            name='annotated_at',
+            model_name="evidencephoto",
+            name="annotated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='annotated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="evidencephoto",
+            name="annotated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='annotations',
+            model_name="evidencephoto",
+            name="annotations",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='blur_regions',
+            model_name="evidencephoto",
+            name="blur_regions",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='blurred_at',
+            model_name="evidencephoto",
+            name="blurred_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='evidencephoto',
-            name='blurred_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="evidencephoto",
+            name="blurred_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -90,8 +90,6 @@ from inspections.services.years import (
 )
 
 __all__ = [
-    "photo_annotate",
-    "photo_blur",
     "action_reopen",
     "action_respond",
     "action_verify",
@@ -125,7 +123,9 @@ __all__ = [
     "notification_unread",
     "notifications_read_all",
     "notify",
+    "photo_annotate",
     "photo_attach",
+    "photo_blur",
     "photo_remove",
     "preferences_set",
     "proposal_decide",

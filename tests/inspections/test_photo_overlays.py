@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from inspections import services
 from inspections.errors import DomainError
-from inspections.models import EvidencePhoto, Event
+from inspections.models import Event, EvidencePhoto
 from inspections.photo_overlays import (
     MAX_SHAPES,
     Region,
@@ -34,7 +34,9 @@ from tests.inspections.test_photos import encode, jpeg_with_exif
 def busy_picture(size: tuple[int, int] = (800, 600), seed: int = 7) -> Image.Image:
     """Noise with dark text on light patches: fine detail that a blur must wipe out."""
     rng = random.Random(seed)
-    image = Image.frombytes("RGB", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3)))
+    image = Image.frombytes(
+        "RGB", size, bytes(rng.randrange(256) for _ in range(size[0] * size[1] * 3))
+    )
     draw = ImageDraw.Draw(image)
     for top in range(0, size[1], 40):
         draw.rectangle((40, top + 5, 360, top + 30), fill=(240, 240, 240))
