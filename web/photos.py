@@ -24,7 +24,7 @@ from inspections.services.overlays import original_kept
 from web.errors import form_refusal, message_of
 
 
-def _percent(label: str) -> forms.DecimalField:
+def _percent(label: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, min_value=0, max_value=100, max_digits=6, decimal_places=2
     )

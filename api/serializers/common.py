@@ -121,7 +121,7 @@ class PhotoShapeSerializer(serializers.Serializer[Any]):
     y1 = serializers.FloatField(min_value=0, max_value=1)
     x2 = serializers.FloatField(min_value=0, max_value=1)
     y2 = serializers.FloatField(min_value=0, max_value=1)
-    label = serializers.CharField(max_length=60, allow_blank=True)
+    label = serializers.CharField(max_length=60, allow_blank=True)  # type: ignore[assignment]
 
 
 class PhotoRegionSerializer(serializers.Serializer[Any]):
@@ -218,6 +218,8 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
 
         def url(variant: str) -> str | None:
             path = reverse("api:photo-file", args=[photo.pk, variant])
+            if variant != "original" and photo.copies_version:
+                path += f"?v={photo.copies_version}"  # a blur or a drawing: not the cached copy
             return request.build_absolute_uri(path) if request is not None else path
 
         inspector_id = self.context.get("inspector_id")

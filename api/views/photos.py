@@ -124,7 +124,9 @@ class PhotoFileView(ApiView):
         name = photo_file_for(photo, variant)
         if not name:
             raise not_found()
-        etag = f'"{photo.sha256[:40]}-{variant[0]}"'
+        # Copies rendered again (a blur, a drawing) are new content: their version is in it.
+        version = photo.copies_version if variant != "original" else ""
+        etag = f'"{photo.sha256[:40]}-{variant[0]}{version}"'
         headers = {
             "ETag": etag,
             "Cache-Control": "private, max-age=86400",

@@ -225,3 +225,10 @@ class EvidencePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.content_type})"
+
+    @property
+    def copies_version(self) -> str:
+        """Changes each time the copies are rendered again ("d-<time>.jpg"), "" before: pages
+        add it to the copies' addresses so no browser or offline cache shows an old one."""
+        stem = self.display.name.rsplit("/", 1)[-1].split(".", 1)[0] if self.display else ""
+        return stem.partition("-")[2]

@@ -115,3 +115,23 @@ def test_the_page_says_when_the_original_is_gone(photo: EvidencePhoto, cast: Any
     )
     page = _client(cast.internal_affairs).get(reverse("photo", args=[photo.pk])).content.decode()
     assert "Ảnh gốc đã được xóa theo thời hạn lưu trữ" in page
+
+
+def test_a_redrawn_photo_has_new_addresses_so_no_cache_shows_the_old_copy(
+    photo: EvidencePhoto, cast: Any, inspector_client: Client
+) -> None:
+    from tests.api.conftest import client_for
+
+    api = client_for(cast.inspector)
+    thumbnail = reverse("api:photo-file", args=[photo.pk, "thumbnail"])
+    before = api.get(thumbnail)["ETag"]
+    inspector_client.post(reverse("photo-shape", args=[photo.pk]), SHAPE)
+    photo.refresh_from_db()
+    versioned = f"{thumbnail}?v={photo.copies_version}"
+    assert photo.copies_version and api.get(versioned)["ETag"] != before
+    checklist = inspector_client.get(reverse("checklist", args=[photo.inspection_id]))
+    assert f'src="{versioned}"' in checklist.content.decode()
+    offline = inspector_client.get(
+        reverse("offline-manifest"), {"inspection": str(photo.inspection_id)}
+    )
+    assert offline.json()["thumbnails"] == [versioned]
