@@ -173,6 +173,7 @@ def page_urls(inspection: Inspection) -> dict[str, str]:
         "thumbnail": reverse("api:photo-file", args=[SLOT, "thumbnail"]),
         "delete": reverse("photo-delete", args=[inspection.pk, SLOT]),
         "photo": reverse("photo", args=[SLOT]),
+        "annotations": reverse("api:photo-annotations", args=[SLOT]),
     }
 
 

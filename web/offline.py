@@ -32,6 +32,7 @@ STATIC_FILES = (
     "js/queue.js",
     "js/offline-store.js",
     "js/checklist.js",
+    "js/annotate.js",
     "js/signature.js",
     "js/files.js",
     "js/viewer.js",

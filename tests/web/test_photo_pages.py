@@ -135,3 +135,20 @@ def test_a_redrawn_photo_has_new_addresses_so_no_cache_shows_the_old_copy(
         reverse("offline-manifest"), {"inspection": str(photo.inspection_id)}
     )
     assert offline.json()["thumbnails"] == [versioned]
+
+
+def test_the_checklist_carries_what_its_drawing_dialog_needs_offline(
+    photo: EvidencePhoto, cast: Any, inspector_client: Client
+) -> None:
+    services.photo_annotate(
+        by=cast.inspector,
+        photo=photo,
+        annotations=[{"kind": "circle", "x1": 0.5, "y1": 0.5, "x2": 0.6, "y2": 0.5, "label": "Ổ"}],
+    )
+    page = inspector_client.get(reverse("checklist", args=[photo.inspection_id])).content.decode()
+    api = reverse("api:photo-annotations", args=[photo.pk])
+    assert f'data-annotate="{api}"' in page
+    assert 'data-annotations="[{&quot;kind&quot;:&quot;circle&quot;' in page
+    assert "data-annotate-dialog" in page and "js/annotate.js" in page
+    manifest = inspector_client.get(reverse("offline-manifest")).json()
+    assert any(url.endswith("/js/annotate.js") for url in manifest["static"])
