@@ -94,6 +94,12 @@ v1: list[URLPattern] = [
         records.SignaturesView.as_view(),
         name="inspection-signatures",
     ),
+    path(
+        "photos/<pk>/annotations/",
+        photos.PhotoAnnotationsView.as_view(),
+        name="photo-annotations",
+    ),
+    path("photos/<pk>/blur/", photos.PhotoBlurView.as_view(), name="photo-blur"),
     path("photos/<pk>/<variant>/", photos.PhotoFileView.as_view(), name="photo-file"),
     path("actions/", follow_up.ActionListView.as_view(), name="actions"),
     path("actions/<pk>/respond/", follow_up.ActionRespondView.as_view(), name="action-respond"),

@@ -347,6 +347,22 @@ def may_see_original(
     return bool(inspector_id == user.pk)
 
 
+def may_blur_photo(user: Viewer, photo: EvidencePhoto) -> bool:
+    """A face or a badge on a display copy: Internal Affairs, on any photo with copies."""
+    return is_internal_affairs(user) and bool(photo.display)
+
+
+def may_annotate_photo(user: Viewer, photo: EvidencePhoto) -> bool:
+    """Circles and arrows on an inspection's photo: whoever may still attach photos to it."""
+    inspection = photo.inspection
+    return (
+        inspection is not None
+        and bool(photo.display)
+        and may_add_team_evidence(user, inspection)
+        and round_takes_changes(inspection)
+    )
+
+
 # --- Which rows a user may see -----------------------------------------------------------------
 
 

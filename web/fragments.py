@@ -172,6 +172,8 @@ def page_urls(inspection: Inspection) -> dict[str, str]:
         "display": reverse("api:photo-file", args=[SLOT, "display"]),
         "thumbnail": reverse("api:photo-file", args=[SLOT, "thumbnail"]),
         "delete": reverse("photo-delete", args=[inspection.pk, SLOT]),
+        "photo": reverse("photo", args=[SLOT]),
+        "annotations": reverse("api:photo-annotations", args=[SLOT]),
     }
 
 
@@ -191,6 +193,7 @@ def checklist_words() -> dict[str, SafeString | str]:
         "empty": status("○", _("Chưa chấm")),
         "returned": _("Cần xem lại"),
         "note": _("Ghi chú"),
+        "annotate": _("Vẽ ghi chú"),
         "flag": _("Đề nghị khắc phục"),
         "remove_photo": _("Xóa ảnh"),
         "remove_file": _("Xóa tệp"),

@@ -32,6 +32,7 @@ STATIC_FILES = (
     "js/queue.js",
     "js/offline-store.js",
     "js/checklist.js",
+    "js/annotate.js",
     "js/signature.js",
     "js/files.js",
     "js/viewer.js",
@@ -78,7 +79,8 @@ def offline_urls(user: Viewer, opened: Any = None) -> dict[str, list[str]]:
         + [reverse("checklist", args=[pk]) for pk in inspections]
         + [reverse("team", args=[pk]) for pk in inspections],
         "thumbnails": [
-            reverse("api:photo-file", args=[pk, "thumbnail"]) for pk in thumbnail_ids(kept)
+            reverse("api:photo-file", args=[pk, "thumbnail"]) + (f"?v={v}" if v else "")
+            for pk, v in thumbnail_ids(kept)
         ]
         if kept
         else [],

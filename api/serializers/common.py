@@ -14,7 +14,7 @@ from inspections.evidence_checks import CODES as CHECK_CODES
 from inspections.evidence_checks import flag_text
 from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
 from inspections.numbers import MAX_ID, ascii_int
-from inspections.policies import may_see_original, may_see_position
+from inspections.policies import may_blur_photo, may_see_original, may_see_position
 
 User = get_user_model()
 
@@ -115,6 +115,22 @@ class PhotoCheckSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(required=False)
 
 
+class PhotoShapeSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=["circle", "arrow"])
+    x1 = serializers.FloatField(min_value=0, max_value=1)
+    y1 = serializers.FloatField(min_value=0, max_value=1)
+    x2 = serializers.FloatField(min_value=0, max_value=1)
+    y2 = serializers.FloatField(min_value=0, max_value=1)
+    label = serializers.CharField(max_length=60, allow_blank=True)  # type: ignore[assignment]
+
+
+class PhotoRegionSerializer(serializers.Serializer[Any]):
+    x = serializers.FloatField(min_value=0, max_value=1)
+    y = serializers.FloatField(min_value=0, max_value=1)
+    w = serializers.FloatField(min_value=0, max_value=1)
+    h = serializers.FloatField(min_value=0, max_value=1)
+
+
 class PhotoPositionSerializer(serializers.Serializer[Any]):
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
@@ -129,6 +145,9 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
     urls = serializers.SerializerMethodField()
     checks = serializers.SerializerMethodField()
     position = serializers.SerializerMethodField()
+    annotations = serializers.SerializerMethodField()
+    blurred = serializers.SerializerMethodField()
+    blur_regions = serializers.SerializerMethodField()
 
     class Meta:
         model = EvidencePhoto
@@ -145,6 +164,9 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
             "camera",
             "checks",
             "position",
+            "annotations",
+            "blurred",
+            "blur_regions",
             "urls",
         ]
 
@@ -173,6 +195,22 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
             return None
         return {"latitude": str(photo.latitude), "longitude": str(photo.longitude)}
 
+    @extend_schema_field(PhotoShapeSerializer(many=True))
+    def get_annotations(self, photo: EvidencePhoto) -> list[dict[str, Any]]:
+        return list(photo.annotations or [])
+
+    def get_blurred(self, photo: EvidencePhoto) -> bool:
+        """Whether part of the copies is blurred (a face, a badge): said to everyone."""
+        return bool(photo.blur_regions)
+
+    @extend_schema_field(PhotoRegionSerializer(many=True, allow_null=True))
+    def get_blur_regions(self, photo: EvidencePhoto) -> list[dict[str, Any]] | None:
+        """Where the blur is, to Internal Affairs only (it shows where a face was)."""
+        request = self.context.get("request")
+        if not may_blur_photo(getattr(request, "user", None), photo):
+            return None
+        return list(photo.blur_regions or [])
+
     @extend_schema_field(PhotoUrlsSerializer)
     def get_urls(self, photo: EvidencePhoto) -> dict[str, str | None]:
         request = self.context.get("request")
@@ -180,6 +218,8 @@ class PhotoSerializer(serializers.ModelSerializer[EvidencePhoto]):
 
         def url(variant: str) -> str | None:
             path = reverse("api:photo-file", args=[photo.pk, variant])
+            if variant != "original" and photo.copies_version:
+                path += f"?v={photo.copies_version}"  # a blur or a drawing: not the cached copy
             return request.build_absolute_uri(path) if request is not None else path
 
         inspector_id = self.context.get("inspector_id")

@@ -12,7 +12,7 @@ from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer
@@ -124,7 +124,9 @@ class PhotoFileView(ApiView):
         name = photo_file_for(photo, variant)
         if not name:
             raise not_found()
-        etag = f'"{photo.sha256[:40]}-{variant[0]}"'
+        # Copies rendered again (a blur, a drawing) are new content: their version is in it.
+        version = photo.copies_version if variant != "original" else ""
+        etag = f'"{photo.sha256[:40]}-{variant[0]}{version}"'
         headers = {
             "ETag": etag,
             "Cache-Control": "private, max-age=86400",
@@ -169,3 +171,65 @@ def _with(response: HttpResponseBase, headers: dict[str, str]) -> HttpResponseBa
     for key, value in headers.items():
         response[key] = value
     return response
+
+
+class PhotoAnnotationsSerializer(serializers.Serializer[Any]):
+    """Shapes are checked by the service (inspections/photo_overlays.py), field by field."""
+
+    annotations = serializers.JSONField(
+        help_text='[{"kind": "circle"|"arrow", "x1", "y1", "x2", "y2": 0..1, "label": ≤ 60}]'
+    )
+
+
+class PhotoBlurSerializer(serializers.Serializer[Any]):
+    regions = serializers.JSONField(help_text='[{"x", "y", "w", "h": 0..1}]')
+
+
+def _photo_response(request: Request, photo: EvidencePhoto) -> Response:
+    inspector_id = photo.inspection.inspector_id if photo.inspection else None
+    context = {"request": request, "inspector_id": inspector_id}
+    return Response(PhotoSerializer(photo, context=context).data)
+
+
+class PhotoAnnotationsView(ApiView):
+    queryset = EvidencePhoto.objects.all()
+    serializer_class = PhotoSerializer
+
+    @extend_schema(
+        request=PhotoAnnotationsSerializer,
+        responses={200: PhotoSerializer, **errors(400, 401, 403, 404, 409)},
+        description="Replace the circles and arrows drawn on an inspection's photo (an empty "
+        "list removes them); the display copy and thumbnail are rendered again, the original "
+        "is untouched. Whoever may attach photos to the inspection, while it is editable.",
+    )
+    def put(self, request: Request, pk: str) -> Response:
+        photo = get_visible(photos_for(request.user).select_related("inspection"), pk)
+        body = PhotoAnnotationsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        photo = services.photo_annotate(
+            by=policies.acting(request.user),
+            photo=photo,
+            annotations=body.validated_data["annotations"],
+        )
+        return _photo_response(request, photo)
+
+
+class PhotoBlurView(ApiView):
+    queryset = EvidencePhoto.objects.all()
+    serializer_class = PhotoSerializer
+
+    @extend_schema(
+        request=PhotoBlurSerializer,
+        responses={200: PhotoSerializer, **errors(400, 401, 403, 404, 409)},
+        description="Internal Affairs: replace the blurred regions of a photo's display copy. "
+        "While the original is kept a region can be taken away; once it is purged, regions "
+        "can only be added (409 otherwise).",
+    )
+    def put(self, request: Request, pk: str) -> Response:
+        photo = get_visible(photos_for(request.user).select_related("inspection"), pk)
+        body = PhotoBlurSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        photo = services.photo_blur(
+            by=policies.acting(request.user), photo=photo, regions=body.validated_data["regions"]
+        )
+        return _photo_response(request, photo)

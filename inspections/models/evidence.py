@@ -180,6 +180,19 @@ class EvidencePhoto(models.Model):
     dhash_band1 = models.IntegerField(null=True, blank=True, db_index=True)
     dhash_band2 = models.IntegerField(null=True, blank=True, db_index=True)
     dhash_band3 = models.IntegerField(null=True, blank=True, db_index=True)
+    # Overlays, kept as data over the original (inspections/photo_overlays.py): the copies are
+    # rendered from it with them. Shapes: {"kind", "x1", "y1", "x2", "y2", "label"}; regions:
+    # {"x", "y", "w", "h"}; fractions (0..1) of the upright picture.
+    annotations = models.JSONField(default=list, blank=True)
+    annotated_at = models.DateTimeField(null=True, blank=True)
+    annotated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    blur_regions = models.JSONField(default=list, blank=True)
+    blurred_at = models.DateTimeField(null=True, blank=True)
+    blurred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["uploaded_at"]
@@ -212,3 +225,10 @@ class EvidencePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} ({self.content_type})"
+
+    @property
+    def copies_version(self) -> str:
+        """Changes each time the copies are rendered again ("d-<time>.jpg"), "" before: pages
+        add it to the copies' addresses so no browser or offline cache shows an old one."""
+        stem = self.display.name.rsplit("/", 1)[-1].split(".", 1)[0] if self.display else ""
+        return stem.partition("-")[2]

@@ -75,6 +75,8 @@ def _summary(action: str, data: Mapping[str, Any], count: int) -> str:
         "team_member_added": _("Thêm thành viên đoàn kiểm tra"),
         "team_member_removed": _("Bớt thành viên đoàn kiểm tra"),
         "team_note_set": _("Ghi ý kiến của đoàn kiểm tra"),
+        "photo_annotated": _("Vẽ ghi chú trên ảnh minh chứng"),
+        "photo_blurred": _("Làm mờ một vùng của ảnh minh chứng"),
     }
     return fixed.get(action, action)
 

@@ -64,7 +64,8 @@ def offline_inspection_ids(user: Viewer) -> list[Any]:
     )
 
 
-def thumbnail_ids(inspection_ids: list[Any]) -> list[Any]:
-    """The photos of these inspections that have a thumbnail (one query)."""
+def thumbnail_ids(inspection_ids: list[Any]) -> list[tuple[Any, str]]:
+    """The photos of these inspections that have a thumbnail, each with the version of its
+    copies (EvidencePhoto.copies_version), in one query."""
     photos = EvidencePhoto.objects.filter(inspection_id__in=inspection_ids).exclude(thumbnail="")
-    return list(photos.values_list("pk", flat=True))
+    return [(photo.pk, photo.copies_version) for photo in photos.only("pk", "display", "thumbnail")]

@@ -51,6 +51,7 @@ from inspections.services.notifications import (
     unsubscribe_choice,
     unsubscribe_target,
 )
+from inspections.services.overlays import photo_annotate, photo_blur
 from inspections.services.people import role_grant, role_revoke
 from inspections.services.records import record_file, record_number_allocate
 from inspections.services.results import rescore_inspection, unit_result_recompute
@@ -122,7 +123,9 @@ __all__ = [
     "notification_unread",
     "notifications_read_all",
     "notify",
+    "photo_annotate",
     "photo_attach",
+    "photo_blur",
     "photo_remove",
     "preferences_set",
     "proposal_decide",

@@ -137,6 +137,7 @@
       progress();
     }
     if (item.kind === "photo") { photoDone(item, state, result); }
+    if (item.kind === "annotation" && CSX.annotationChanged) { CSX.annotationChanged(item, state, result); }
     if (item.kind === "remove" && views[item.id]) {
       if (state === "saved") { views[item.id].remove(); }
       if (state === "failed") { views[item.id].dataset.state = "saved"; views[item.id].querySelector("button").disabled = false; }
@@ -302,6 +303,8 @@
       });
     }
   });
+
+  CSX.checklistQueue = queue; // annotate.js queues its drawings here, in the same order
 
   document.querySelectorAll("form[data-answer]").forEach(function (form) {
     form.addEventListener("submit", function (event) { event.preventDefault(); queueAnswer(form); });

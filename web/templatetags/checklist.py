@@ -4,6 +4,8 @@ a URL reversed once per page with this photo's id (web/fragments.py)."""
 
 from __future__ import annotations
 
+import json
+
 from django import template
 from django.utils.safestring import SafeString
 
@@ -21,3 +23,9 @@ def controls(parts: CriterionParts, value: str) -> SafeString | None:
 @register.filter
 def fill(pattern: str, value: object) -> str:
     return fragments.fill(pattern, value)
+
+
+@register.filter
+def as_json(value: object) -> str:
+    """Data for a script in an attribute (escaped by the template like any text)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
