@@ -139,6 +139,8 @@ ROUTES: dict[str, Route] = {
     "logout": Route(query=("next",), form=lambda w: {"next": "/"}),
     "sign-out-everywhere": Route(form=lambda w: {}),
     "account": Route(),
+    "personal-data": Route(form=lambda w: {}),
+    "privacy": Route(),
     "password-change": Route(form=lambda w: {"old_password": "sai", **NEW_PASSWORD}),
     "two-factor": Route(query=("next",), form=lambda w: {"code": "123456", "next": "/"}),
     "two-factor-enrol": Route(query=("next",), form=lambda w: {"code": "123456", "next": "/"}),
@@ -170,6 +172,28 @@ ROUTES: dict[str, Route] = {
     ),
     "photo-delete": Route(
         kwargs=lambda w: {"pk": w["draft"], "photo_id": w["draft_photo"]}, form=lambda w: {}
+    ),
+    "photo": Route(kwargs=lambda w: {"pk": w["draft_photo"]}),
+    "photo-blur": Route(
+        kwargs=lambda w: {"pk": w["draft_photo"]},
+        form=lambda w: {"x": "10", "y": "10", "w": "20", "h": "20"},
+    ),
+    "photo-blur-remove": Route(
+        kwargs=lambda w: {"pk": w["draft_photo"], "index": 0}, form=lambda w: {}
+    ),
+    "photo-shape": Route(
+        kwargs=lambda w: {"pk": w["draft_photo"]},
+        form=lambda w: {
+            "kind": "circle",
+            "x1": "20",
+            "y1": "20",
+            "x2": "40",
+            "y2": "40",
+            "label": "Bụi",
+        },
+    ),
+    "photo-shape-remove": Route(
+        kwargs=lambda w: {"pk": w["draft_photo"], "index": 0}, form=lambda w: {}
     ),
     "review": Route(kwargs=lambda w: {"pk": w["draft"]}, form=lambda w: {}),
     "result": Route(kwargs=lambda w: {"pk": w["approved"]}),
