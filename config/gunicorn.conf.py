@@ -29,10 +29,15 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000")).split(",")
 workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-# Sync workers: each request holds one worker; photo ingest is CPU-bound, so threads add little.
-worker_class = "sync"
-# A 20 MB photo over a slow phone link is buffered by the proxy, so the app never waits on
-# the network; 60 s covers the slowest ingest with room to spare.
+# Threaded workers with one thread each by default: a request holds its worker as with sync
+# workers (photo ingest is CPU-bound, so more threads add little and double the peak memory of
+# decoding), but the worker's heartbeat runs beside the request. A sync worker is killed after
+# GUNICORN_TIMEOUT whatever it is doing, which cut streamed downloads (the evidence archive,
+# a year's answers as CSV) that take longer than that to send.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = _int("GUNICORN_THREADS", 1)
+# How long a worker may stay silent before it is restarted (with gthread: the worker itself,
+# not a request). A 20 MB photo over a slow phone link is buffered by the proxy.
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
