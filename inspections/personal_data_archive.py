@@ -285,7 +285,10 @@ def readme_text() -> str:
         ),
         f"{DISPLAY_DIR}/: " + _("bản hiển thị của từng ảnh (đã bỏ GPS và thông tin EXIF khác)."),
         f"{ORIGINAL_DIR}/: "
-        + _("ảnh gốc, đúng từng byte như đã gửi (có thể còn GPS), nếu chưa hết thời hạn lưu giữ."),
+        + _(
+            "ảnh gốc như đã gửi, nếu chưa hết thời hạn lưu giữ (có thể còn GPS; khi kết quả "
+            "đợt đã công bố, GPS đã được xoá khỏi ảnh gốc)."
+        ),
         f"{EVENTS}: "
         + _(
             "nhật ký các việc bạn đã làm và các việc liên quan đến tài khoản, vai trò, "
