@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 export DEBUG ?= true
 # The machines have 2 cores: the suite runs in two workers (pytest-xdist).
 TEST_WORKERS ?= 2
-# The slow tests (the web fuzz corpus, the stateful API runs) run once in CI: `make test-slow`.
-TEST_MARKERS ?= not slow
+# The slow families run once in CI, `make test-slow`: the browser tests (Chromium, about five
+# minutes on 2 cores), the web fuzz corpus, the stateful API runs.
+TEST_MARKERS ?= not slow and not browser
 
 .PHONY: run test test-slow setup install messages node pdf-tools database demo lint check clean
 
@@ -28,7 +29,7 @@ test: setup
 	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) -m "$(TEST_MARKERS)" $(PYTEST_ARGS)
 
 test-slow: setup
-	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) -m slow $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ds=config.test_settings -n $(TEST_WORKERS) -m "slow or browser" $(PYTEST_ARGS)
 
 setup: install messages node pdf-tools
 
