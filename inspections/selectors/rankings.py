@@ -285,7 +285,9 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
         )
         .filter(live | Q(res__id__isnull=False))
         .annotate(
-            unranked=Case(When(ranked, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            unranked=Case(
+                When(ranked, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
             # Unranked units all tie (their order is by name): only the ranked ones compete.
             class_key=Case(When(ranked, then=F("res__class_order"))),
             score_key=Case(When(ranked, then=F("res__score"))),
@@ -340,17 +342,20 @@ def _plain_rows(queryset: Any) -> list[tuple[Any, ...]]:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     connection = connections[queryset.db]
+    rows: list[tuple[Any, ...]]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+            return rows
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
         # Compiling the plan took longer than running it; the sorts of 50,000 rows fit in
         # memory rather than spilling to disk at the default 4 MB.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    return rows
 
 
 class _Scores(dict[Any, Decimal | None]):

@@ -108,11 +108,17 @@ def test_a_published_snapshot_reads_back_as_computed_in_the_readers_language(
     open_round: Round, org: Any, cast: Any
 ) -> None:
     UnitResult.objects.create(
-        unit=org.ward, round=open_round, score=Decimal("91.25"), classification="xuat_sac",
+        unit=org.ward,
+        round=open_round,
+        score=Decimal("91.25"),
+        classification="xuat_sac",
         class_order=1,
     )
     UnitResult.objects.create(
-        unit=org.school, round=open_round, score=Decimal("91.25"), classification="xuat_sac",
+        unit=org.school,
+        round=open_round,
+        score=Decimal("91.25"),
+        classification="xuat_sac",
         class_order=1,
     )
     computed = [g.as_json() for g in ranking_compute(round=open_round)]
