@@ -8,7 +8,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import starmap
 from typing import Any
 
 from django.db import connections, transaction
@@ -219,14 +218,61 @@ def snapshot_ranking(
         class_name = Coalesce(
             NullIf(F("classification_name_en"), Value("")), F("classification_name")
         )
-    fetched = lines.order_by("position").values_list(*_ROW_FIELDS, class_name, *_ROW_REST)
-    rows = list(starmap(RankingRow, fetched))
+    # The two lists as text, parsed only when not empty (most units have neither).
+    fetched = lines.order_by("position").values_list(
+        *_ROW_FIELDS,
+        class_name,
+        *_ROW_REST[:4],
+        Cast("inspectors", TextField()),
+        Cast("capped_by", TextField()),
+        *_ROW_REST[6:],
+    )
+    with _no_collection():
+        rows = _snapshot_rows(_plain_rows(fetched))
     groups, start = [], 0
     for group_id, code, name, n in sizes:
         code, name = current.get(group_id, (code, name))
         groups.append(GroupRanking(group_id, code, name, rows[start : start + n]))
         start += n
     return groups
+
+
+def _snapshot_rows(fetched: list[tuple[Any, ...]]) -> list[RankingRow]:
+    scores, loads = _Scores(), json.loads
+    return [
+        RankingRow(
+            uid,
+            code,
+            name,
+            rank,
+            klass,
+            class_name,
+            scores[score],
+            bool(provisional),
+            previous,
+            movement,
+            loads(inspectors) if inspectors != "[]" else [],
+            loads(capped) if capped != "[]" else [],
+            reason,
+            awaiting,
+        )
+        for (
+            uid,
+            code,
+            name,
+            rank,
+            klass,
+            class_name,
+            score,
+            provisional,
+            previous,
+            movement,
+            inspectors,
+            capped,
+            reason,
+            awaiting,
+        ) in fetched
+    ]
 
 
 def _class_names(round: Round) -> tuple[list[str], dict[str, str]]:
