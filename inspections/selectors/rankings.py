@@ -382,21 +382,21 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
     )
 
 
-def _plain_rows(queryset: Any) -> list[tuple[Any, ...]]:
+def _plain_rows(queryset: Any, *, sorts: bool = False) -> list[tuple[Any, ...]]:
     """The rows of a values_list query as the driver returns them: no per-value converter
-    (50,000 rows); the caller converts the one column that needs it."""
+    (50,000 rows); the caller converts the one column that needs it. With `sorts`, the
+    ranking's sorts on PostgreSQL run without JIT (compiling the plan took longer than running
+    it) and in memory rather than spilling to disk at the default 4 MB: two SET LOCAL more."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     connection = connections[queryset.db]
     rows: list[tuple[Any, ...]]
-    if connection.vendor != "postgresql":
+    if not sorts or connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
             return rows
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        # Compiling the plan took longer than running it; the sorts of 50,000 rows fit in
-        # memory rather than spilling to disk at the default 4 MB.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
@@ -429,7 +429,7 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
     awaiting = _awaiting(round)
     only = None if group is None else [group.pk]
     with _no_collection():
-        fetched = _plain_rows(ranked_units(round=round, group_ids=only))
+        fetched = _plain_rows(ranked_units(round=round, group_ids=only), sorts=True)
         _fill(rankings, fetched, class_names, inspectors, awaiting)
     return [r for r in rankings.values() if r.rows or group is not None]
 
