@@ -386,7 +386,7 @@ def _plain_rows(queryset: Any, *, sorts: bool = False) -> list[tuple[Any, ...]]:
     """The rows of a values_list query as the driver returns them: no per-value converter
     (50,000 rows); the caller converts the one column that needs it. With `sorts`, the
     ranking's sorts on PostgreSQL run without JIT (compiling the plan took longer than running
-    it) and in memory rather than spilling to disk at the default 4 MB: two SET LOCAL more."""
+    it) and in memory rather than spilling to disk at the default 4 MB (one statement more)."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     connection = connections[queryset.db]
@@ -397,8 +397,9 @@ def _plain_rows(queryset: Any, *, sorts: bool = False) -> list[tuple[Any, ...]]:
             rows = cursor.fetchall()
             return rows
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+        )
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return rows
