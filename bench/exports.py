@@ -23,7 +23,6 @@ import argparse
 import datetime
 import gc
 import io
-import os
 import random
 import subprocess
 import sys
@@ -31,40 +30,21 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from throwaway import postgres_database  # bench/ is the script's folder, first on sys.path
+from builders import (  # bench/ is the script's folder, first on sys.path
+    make_groups,
+    make_results,
+    make_round,
+    make_units,
+    setup_django,
+    throwaway_database,
+)
 
 HERE = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="bench-exports-") as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    with postgres_database(url, "bench_exports") as database_url:
-        yield database_url
-
-
-def setup_django(root: Path, database_url: str, media: str) -> None:
-    sys.path.insert(0, str(root))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["MEDIA_ROOT"] = media
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-    import django
-    from django.conf import settings
-    from django.core.management import call_command
-
-    django.setup()
-    settings.MEDIA_ROOT = media
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def _rss_kb(field: str) -> int:
@@ -114,60 +94,16 @@ def drain(chunks: Iterator[bytes]) -> int:
 
 
 def ranking_data(units_count: int, groups_count: int) -> Any:
-    from inspections.models import Group, OrgUnit, Round, UnitResult
     from inspections.services import load_reference_catalogue
-    from inspections.vietnamese import vietnamese_sort_key
 
     rng = random.Random(2026)
     version = load_reference_catalogue()
-    groups = Group.objects.bulk_create(
-        Group(code=f"khoi-{g:02d}", name=f"Khối thi đua {g:02d}", sort_key=f"{g:04d}")
-        for g in range(1, groups_count + 1)
+    groups = make_groups(groups_count)
+    units = make_units(groups, units_count, rng, ["Phường"])
+    round_ = make_round(
+        version, "Quý IV/2026", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)
     )
-    units = OrgUnit.objects.bulk_create(
-        (
-            OrgUnit(
-                code=f"DV{i:05d}",
-                name=f"Phường số {i:05d}",
-                group=groups[i % groups_count],
-                valid_from=datetime.date(2025, 1, 1),
-                sort_key=vietnamese_sort_key(f"Phường số {i:05d}"),
-            )
-            for i in range(units_count)
-        ),
-        batch_size=5000,
-    )
-    round_ = Round.objects.create(
-        name="Quý IV/2026",
-        version=version,
-        status=Round.Status.CLOSED,
-        starts_on=datetime.date(2026, 10, 1),
-        ends_on=datetime.date(2026, 12, 31),
-    )
-    order = {"xuat_sac": 1, "tot": 2, "kha": 3, "dat": 4, "khong_dat": 5}
-    results = []
-    for unit in units:
-        if rng.random() < 0.03:
-            continue
-        score = Decimal(rng.randint(80, 200)) / 2
-        klass = next(
-            (c for c, m in (("xuat_sac", 90), ("tot", 80), ("kha", 65), ("dat", 50)) if score >= m),
-            "khong_dat",
-        )
-        results.append(
-            UnitResult(
-                unit=unit,
-                round=round_,
-                group_id=unit.group_id,
-                score=score,
-                score_exact=score,
-                classification=klass,
-                class_order=order[klass],
-                provisional=rng.random() < 0.04,
-                inspection_count=1,
-            )
-        )
-    UnitResult.objects.bulk_create(results, batch_size=5000)
+    make_results(round_, units, rng, missing=0.03, capped=0, no_basis=0, provisional=0.04)
     return round_
 
 
@@ -500,8 +436,8 @@ def main() -> None:
         for part in args.parts:
             subprocess.run([sys.executable, __file__, part, *flags], check=True)
         return
-    with throwaway_database() as url, tempfile.TemporaryDirectory() as media:
-        setup_django(args.root, url, media)
+    with throwaway_database("bench_exports") as url, tempfile.TemporaryDirectory() as media:
+        setup_django(url, root=args.root, media=media)
         from django.db import connection
 
         print(f"database: {connection.vendor}", flush=True)

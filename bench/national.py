@@ -20,21 +20,23 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
-import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from decimal import Decimal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from throwaway import postgres_database  # bench/ is the script's folder, first on sys.path
+from builders import (  # bench/ is the script's folder, first on sys.path
+    analyze,
+    make_groups,
+    make_results,
+    make_round,
+    make_units,
+    setup_django,
+    throwaway_database,
+    timed,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 GROUPS = 40
 ROUNDS = (
     ("Quý I/2026", datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)),
@@ -44,38 +46,6 @@ ROUNDS = (
 )
 PARTS = ("compute", "read", "pages", "exports")
 KINDS = ["Phòng", "Sở", "Phường", "Xã", "Trường", "Trung tâm", "Ban", "Bệnh viện"]
-
-
-@contextmanager
-def throwaway_database(name: str, kept: str | None) -> Iterator[str]:
-    if kept:  # built once, kept, and measured again (e.g. by the code of another branch)
-        yield kept
-        return
-    url = os.environ.get("DATABASE_URL", "")
-    if not url or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="bench-national-") as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    with postgres_database(url, name) as database_url:
-        yield database_url
-
-
-def setup_django(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-def _class_for(score: Decimal) -> str:
-    for code, minimum in (("xuat_sac", 90), ("tot", 80), ("kha", 65), ("dat", 50)):
-        if score >= minimum:
-            return code
-    return "khong_dat"
 
 
 def make_people(home: Any) -> tuple[Any, Any]:
@@ -97,77 +67,22 @@ def make_people(home: Any) -> tuple[Any, Any]:
 
 def make_data(units_wanted: int) -> tuple[Any, Any, Any]:
     """Groups, units and four rounds of unit results, each round published in turn."""
-    from inspections.models import Group, OrgUnit, Round, UnitResult
     from inspections.services import load_reference_catalogue, round_publish
-    from inspections.vietnamese import vietnamese_sort_key
 
     rng = random.Random(2026)
     version = load_reference_catalogue()
-    order = {code: i for i, code in enumerate(["xuat_sac", "tot", "kha", "dat", "khong_dat"], 1)}
-    groups = Group.objects.bulk_create(
-        Group(
-            code=f"khoi-{g:02d}",
-            name=f"Khối {g:02d}",
-            sort_key=vietnamese_sort_key(f"Khối {g:02d}"),
-        )
-        for g in range(1, GROUPS + 1)
-    )
-    units = []
-    for i in range(units_wanted):
-        name = f"{rng.choice(KINDS)} số {i:05d}"
-        units.append(
-            OrgUnit(
-                code=f"DV{i:05d}",
-                name=name,
-                group=groups[i % GROUPS],
-                valid_from=datetime.date(2025, 1, 1),
-                sort_key=vietnamese_sort_key(name),
-            )
-        )
-    units = OrgUnit.objects.bulk_create(units, batch_size=2000)
+    groups = make_groups(GROUPS, "Khối {:02d}")
+    units = make_units(groups, units_wanted, rng, KINDS)
     internal_affairs, leader = make_people(units[0])
     rounds = []
     for name, starts, ends in ROUNDS:
-        round_ = Round.objects.create(
-            name=name, version=version, status=Round.Status.CLOSED, starts_on=starts, ends_on=ends
-        )
-        results = []
-        for unit in units:
-            if rng.random() < 0.03:
-                continue  # no approved inspection: listed unranked
-            score = Decimal(rng.randint(100, 200)) / 2  # half points: many shared ranks
-            klass = _class_for(score)
-            if rng.random() < 0.05:
-                klass = "dat" if order[klass] < order["dat"] else klass  # a failed ★ item
-            if rng.random() < 0.02:
-                klass = ""  # not enough basis to classify: unranked
-            results.append(
-                UnitResult(
-                    unit=unit,
-                    round=round_,
-                    group_id=unit.group_id,
-                    score=score,
-                    score_exact=score,
-                    classification=klass,
-                    class_order=order.get(klass),
-                    provisional=False,
-                    inspection_count=1,
-                )
-            )
-        UnitResult.objects.bulk_create(results, batch_size=2000)
+        round_ = make_round(version, name, starts, ends)
+        make_results(round_, units, rng, missing=0.03, lowest=100)
         round_publish(round=round_, by=internal_affairs, confirmed=True)
         rounds.append(round_)
+    analyze()
     rounds[-1].refresh_from_db()
     return rounds[-1], units[1], leader
-
-
-def timed(function: Callable[[], Any], runs: int) -> tuple[float, list[float], Any]:
-    times, value = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times, value
 
 
 def queries_of(function: Callable[[], Any]) -> int:
@@ -209,7 +124,7 @@ def main() -> None:
     parser.add_argument("--only", choices=PARTS, action="append", help="measure only these")
     args = parser.parse_args()
     parts = set(args.only or PARTS)
-    with throwaway_database(args.db_name, args.keep) as url:
+    with throwaway_database(args.db_name, kept=args.keep) as url:
         setup_django(url)
         from django.contrib.auth import get_user_model
         from django.db import connection

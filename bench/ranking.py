@@ -13,23 +13,23 @@ from __future__ import annotations
 
 import cProfile
 import datetime
-import os
 import pstats
 import random
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from decimal import Decimal
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-from throwaway import postgres_database  # bench/ is the script's folder, first on sys.path
+from builders import (  # bench/ is the script's folder, first on sys.path
+    make_groups,
+    make_results,
+    make_round,
+    make_units,
+    setup_django,
+    throwaway_database,
+    timed,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "bench_ranking"
 UNITS = 10_000
 GROUPS = 20
@@ -37,107 +37,26 @@ RUNS = 5
 BUDGET_SECONDS = 1.0
 
 
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    """Yield a DATABASE_URL for a database made for this run, and remove it afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory(prefix="bench-ranking-") as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    with postgres_database(url, BENCH_DB) as database_url:
-        yield database_url
-
-
-def setup_django(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.test_settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-def _class_for(score: Decimal) -> str:
-    for code, minimum in (("xuat_sac", 90), ("tot", 80), ("kha", 65), ("dat", 50)):
-        if score >= minimum:
-            return code
-    return "khong_dat"
-
-
 def make_data() -> tuple[Any, Any]:
     """20 groups of 500 units; a published earlier round with ranks; the round to rank."""
-    from inspections.models import Group, OrgUnit, Round, UnitResult
+    from inspections.models import Round, UnitResult
     from inspections.selectors import ranking_compute
     from inspections.services import load_reference_catalogue
-    from inspections.vietnamese import vietnamese_sort_key
 
     rng = random.Random(2026)
     version = load_reference_catalogue()
-    order = {code: i for i, code in enumerate(["xuat_sac", "tot", "kha", "dat", "khong_dat"], 1)}
-    groups = Group.objects.bulk_create(
-        Group(
-            code=f"khoi-{g:02d}",
-            name=f"Khối thi đua {g:02d}",
-            sort_key=vietnamese_sort_key(f"Khối thi đua {g:02d}"),
-        )
-        for g in range(1, GROUPS + 1)
+    groups = make_groups(GROUPS)
+    units = make_units(groups, UNITS, rng, ["Phòng", "Sở", "Phường", "Trường", "Trung tâm"])
+    earlier = make_round(
+        version, "Quý III/2026", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
     )
-    units = []
-    for i in range(UNITS):
-        name = f"{rng.choice(['Phòng', 'Sở', 'Phường', 'Trường', 'Trung tâm'])} số {i:05d}"
-        units.append(
-            OrgUnit(
-                code=f"DV{i:05d}",
-                name=name,
-                group=groups[i % GROUPS],
-                valid_from=datetime.date(2025, 1, 1),
-                sort_key=vietnamese_sort_key(name),
-            )
-        )
-    units = OrgUnit.objects.bulk_create(units, batch_size=2000)
-    earlier = Round.objects.create(
-        name="Quý III/2026",
-        version=version,
-        status=Round.Status.PUBLISHED,
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 9, 30),
-    )
-    current = Round.objects.create(
-        name="Quý IV/2026",
-        version=version,
-        status=Round.Status.CLOSED,
-        starts_on=datetime.date(2026, 10, 1),
-        ends_on=datetime.date(2026, 12, 31),
+    Round.objects.filter(pk=earlier.pk).update(status=Round.Status.PUBLISHED)
+    earlier.refresh_from_db()
+    current = make_round(
+        version, "Quý IV/2026", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)
     )
     for round_, missing in ((earlier, 0.10), (current, 0.03)):
-        results = []
-        for unit in units:
-            if rng.random() < missing:
-                continue  # no approved inspection: listed unranked
-            # Half-point steps: many equal scores, hence shared ranks.
-            score = Decimal(rng.randint(80, 200)) / 2
-            klass = _class_for(score)
-            if rng.random() < 0.05:
-                klass = "dat" if order[klass] < order["dat"] else klass  # a failed ★ item
-            if rng.random() < 0.02:
-                klass = ""  # not enough basis to classify: unranked
-            results.append(
-                UnitResult(
-                    unit=unit,
-                    round=round_,
-                    group_id=unit.group_id,
-                    score=score,
-                    score_exact=score,
-                    classification=klass,
-                    class_order=order.get(klass),
-                    provisional=rng.random() < 0.04,
-                    inspection_count=1,
-                )
-            )
-        UnitResult.objects.bulk_create(results, batch_size=2000)
+        make_results(round_, units, rng, missing=missing, provisional=0.04)
     # Store the earlier round's ranks as publishing would, for the movement column.
     ranks = {
         row.unit_id: row.rank for group in ranking_compute(round=earlier) for row in group.rows
@@ -149,18 +68,9 @@ def make_data() -> tuple[Any, Any]:
     return current, version
 
 
-def timed(function: Callable[[], Any], runs: int) -> tuple[float, list[float], Any]:
-    times, value = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times, value
-
-
 def main() -> None:
     profile = "--profile" in sys.argv
-    with throwaway_database() as url:
+    with throwaway_database(BENCH_DB) as url:
         setup_django(url)
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

@@ -78,6 +78,8 @@ def test_the_database_ranks_every_group_as_rank_units_does(open_round: Round, dr
                     score=score,
                     score_exact=score,
                     classification=klass,
+                    # As unit_result_recompute stores it: the class's place in the version.
+                    class_order=CLASSES.index(klass) + 1 if klass in CLASSES else None,
                     inspection_count=count,
                     enough_basis=basis,
                 )
@@ -106,10 +108,18 @@ def test_a_published_snapshot_reads_back_as_computed_in_the_readers_language(
     open_round: Round, org: Any, cast: Any
 ) -> None:
     UnitResult.objects.create(
-        unit=org.ward, round=open_round, score=Decimal("91.25"), classification="xuat_sac"
+        unit=org.ward,
+        round=open_round,
+        score=Decimal("91.25"),
+        classification="xuat_sac",
+        class_order=1,
     )
     UnitResult.objects.create(
-        unit=org.school, round=open_round, score=Decimal("91.25"), classification="xuat_sac"
+        unit=org.school,
+        round=open_round,
+        score=Decimal("91.25"),
+        classification="xuat_sac",
+        class_order=1,
     )
     computed = [g.as_json() for g in ranking_compute(round=open_round)]
     round_close(round=open_round, by=cast.internal_affairs, confirmed=True)
