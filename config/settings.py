@@ -530,6 +530,8 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "InspectionStateEnum": "inspections.models.inspection.Inspection.State",
         "ActionStatusEnum": "inspections.models.evidence.CorrectiveAction.Status",
         "VersionStatusEnum": "inspections.models.catalogue.ModelVersion.Status",
+        "ShapeKindEnum": "inspections.photo_overlays.SHAPE_KINDS",
+        "InspectionKindEnum": "inspections.models.inspection.Inspection.Kind",
     },
 }
 

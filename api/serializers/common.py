@@ -14,6 +14,7 @@ from inspections.evidence_checks import CODES as CHECK_CODES
 from inspections.evidence_checks import flag_text
 from inspections.models import EvidencePhoto, Group, OrgUnit, display_name
 from inspections.numbers import MAX_ID, ascii_int
+from inspections.photo_overlays import SHAPE_KINDS
 from inspections.policies import may_blur_photo, may_see_original, may_see_position
 
 User = get_user_model()
@@ -116,7 +117,7 @@ class PhotoCheckSerializer(serializers.Serializer[Any]):
 
 
 class PhotoShapeSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=["circle", "arrow"])
+    kind = serializers.ChoiceField(choices=SHAPE_KINDS)
     x1 = serializers.FloatField(min_value=0, max_value=1)
     y1 = serializers.FloatField(min_value=0, max_value=1)
     x2 = serializers.FloatField(min_value=0, max_value=1)
