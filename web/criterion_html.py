@@ -4,8 +4,8 @@ Rendering web/_criterion.html 32 times through the template engine was most of t
 time even with the version's parts cached (web/fragments.py): thousands of variable
 lookups and filters for a few values per criterion. This writes the same HTML with plain
 string joins, every value escaped as the template escaped it (conditional_escape). The rare
-parts (last round's actions, an indicator's proposal, a percentage's field) still come from
-their templates. The output was checked byte for byte against the template it replaces.
+parts (last round's actions, an indicator's proposal) still come from their templates. The
+output was checked byte for byte against the template it replaces.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class CriterionWriter:
         out += ['" enctype="multipart/form-data" class="answer" data-answer>', self.csrf, "\n"]
         controls = parts.controls(row.value)
         if controls is None:
-            controls = self._template("web/_answer_controls.html", row, code)
+            controls = _percent_controls(row, code)
         out += [controls, "\n"]
         out += ['<label for="n-', code, '">', w["note"], "</label>\n"]
         out += ['<textarea id="n-', code, '" name="note" rows="2">', str(_e(row.note))]
@@ -124,15 +124,35 @@ class CriterionWriter:
         return render_to_string("web/surveys/_proposal.html", context, request=self.request)
 
     def _template(self, name: str, row: CriterionRow, code: str) -> str:
-        context = {
-            "row": row,
-            "c": row.criterion,
-            "code": row.code,
-            "value_name": "value",
-            "na_name": "na",
-            "form_id": "",
-        }
-        return get_template(name).render(context)
+        return get_template(name).render({"row": row, "code": row.code})
+
+
+def _percent_controls(row: CriterionRow, code: str) -> str:
+    """web/_answer_controls.html for a percentage, whose field holds whatever was typed."""
+    criterion = row.criterion
+    guidance = criterion.display_guidance
+    out = ["\n"]
+    if guidance:
+        out += ['<p class="guide" id="g-', code, '">', str(_e(guidance)), "</p>"]
+    value = str(_e(row.field_value)) if row.value != "na" else ""
+    described = f"b-{code} e-{code}" if row.error else f"b-{code}"
+    rate = _("Tỷ lệ (%%)").replace("%%", "%")  # as {% translate %} doubles and undoes a %
+    out += ['\n\n  <label for="v-', code, '">', str(_e(rate)), "</label>\n"]
+    out += ['  <input id="v-', code, '" name="value" type="text" inputmode="decimal"']
+    out += [' autocomplete="off" value="', value, '" aria-describedby="', described, '"']
+    out += [' aria-invalid="true">' if row.error else ">", "\n"]
+    out += ['  <p class="hint" id="b-', code, '">', str(_e(_("Khung điểm"))), ": "]
+    out += [str(_e(row.band_hint)), "</p>\n  "]
+    if criterion.na_allowed:
+        out += ['<p class="check"><input type="checkbox" id="na-', code, '" name="na" value="1"']
+        out += [" checked" if row.value == "na" else "", '><label for="na-', code, '">']
+        out += [str(_e(_("Không áp dụng"))), "</label></p>"]
+    out.append("\n\n")
+    if criterion.na_allowed:
+        hint = _("Chọn “không áp dụng” cần ghi chú lý do.")
+        out += ['<p class="hint na-hint">', str(_e(hint)), "</p>"]
+    out.append("\n")
+    return "".join(out)
 
 
 def _date(moment: Any) -> str:
