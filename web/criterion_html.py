@@ -70,10 +70,8 @@ class CriterionWriter:
         out.append(self._proposal(row.code))
         out += ['\n<form method="post" action="', str(_e(fill(self.urls["answer"], row.code)))]
         out += ['" enctype="multipart/form-data" class="answer" data-answer>', self.csrf, "\n"]
-        controls = parts.controls(row.value)
-        if controls is None:
-            controls = _percent_controls(row, code)
-        out += [controls, "\n"]
+        kept = parts.controls(row.value)
+        out += [kept if kept is not None else _percent_controls(row, code), "\n"]
         out += ['<label for="n-', code, '">', w["note"], "</label>\n"]
         out += ['<textarea id="n-', code, '" name="note" rows="2">', str(_e(row.note))]
         out += ['</textarea>\n<p class="check"><input type="checkbox" id="f-', code]
@@ -84,14 +82,14 @@ class CriterionWriter:
             out.append(self._photo(photo, code, n))
         out += ["\n</ul>\n", parts.files, "\n</form>\n"]
         for photo in row.photos:
-            pk = str(_e(photo.pk))
+            pk = str(_e(str(photo.pk)))
             delete = str(_e(fill(self.urls["delete"], photo.pk)))
             out += ['<form id="rm-', pk, '" method="get" action="', delete, '" hidden></form>']
         out.append("\n</article>\n")
         return SafeString("".join(out))
 
     def _photo(self, photo: Any, code: str, n: int) -> str:
-        w, pk = self.words, str(_e(photo.pk))
+        w, pk = self.words, str(_e(str(photo.pk)))
         display = str(_e(fill(self.urls["display"], photo.pk)))
         out = ["\n  <li>"]
         if photo.thumbnail:
