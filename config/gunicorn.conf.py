@@ -29,8 +29,12 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000")).split(",")
 workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-# Sync workers: each request holds one worker; photo ingest is CPU-bound, so threads add little.
-worker_class = "sync"
+# Threads per worker: an answer's autosave spends most of its time waiting for the database
+# (its commit's flush) rather than computing, and a sync worker idles the CPU meanwhile; with
+# a few threads another request runs in the wait (bench/load.py). Photo ingest is CPU-bound
+# and gains nothing, but loses nothing either. 1 gives plain sync workers.
+threads = _int("GUNICORN_THREADS", 4)
+worker_class = "gthread" if threads > 1 else "sync"
 # A 20 MB photo over a slow phone link is buffered by the proxy, so the app never waits on
 # the network; 60 s covers the slowest ingest with room to spare.
 timeout = _int("GUNICORN_TIMEOUT", 60)
