@@ -62,6 +62,7 @@ def environment(folder: str) -> dict[str, str]:
         "STORAGE_BACKEND": "local",
         "EMAIL_HOST": "127.0.0.1",
         "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "1",  # a sync worker, as the figures say (the base has no threads)
         "GUNICORN_LOG_LEVEL": "warning",
         "THROTTLE_USER": "1000000",
         "THROTTLE_ANON": "1000000",

@@ -1,8 +1,8 @@
 """Django's AuthenticationMiddleware, with the session's user remembered between requests.
 
 The user (with the profile and the roles every page reads) comes from the shared `auth`
-cache while nothing about them changed (inspections/authcache.py: any save of the user, the
-profile or a role forgets it). The session is still checked as Django checks it: the hash of
+cache while nothing about them changed (inspections/authcache.py: each service that changes
+a person forgets them). The session is still checked as Django checks it: the hash of
 the password it was signed in with, and an active account. Anything else (no hash, a hash of
 a rotated key, another backend) takes Django's own path, which then remembers the user.
 """

@@ -29,13 +29,14 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000")).split(",")
 workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-# Threaded workers with one thread each by default: a request holds its worker as with sync
-# workers (photo ingest is CPU-bound, so more threads add little and double the peak memory of
-# decoding), but the worker's heartbeat runs beside the request. A sync worker is killed after
+# Threaded workers: an answer's autosave spends most of its time waiting for the database
+# (its commit's flush), and with a few threads another request runs in the wait (bench/load.py
+# measured 4 threads faster than sync workers). Photo ingest is CPU-bound and gains nothing.
+# The worker's heartbeat also runs beside its requests: a sync worker is killed after
 # GUNICORN_TIMEOUT whatever it is doing, which cut streamed downloads (the evidence archive,
-# a year's answers as CSV) that take longer than that to send.
+# a year's answers as CSV) longer than that. Each thread holds its own database connection.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = _int("GUNICORN_THREADS", 1)
+threads = _int("GUNICORN_THREADS", 4)
 # How long a worker may stay silent before it is restarted (with gthread: the worker itself,
 # not a request). A 20 MB photo over a slow phone link is buffered by the proxy.
 timeout = _int("GUNICORN_TIMEOUT", 60)

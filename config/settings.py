@@ -255,8 +255,8 @@ CACHES: dict[str, dict[str, Any]] = {
         }
     ),
 }
-# How long a token stays remembered without a database read; changes made outside the ORM
-# are seen after this at most (every service and form path is seen at once). 0: never.
+# How long a token stays remembered without a database read; changes made around the
+# services (the shell, SQL) are seen after this at most (every service path at once). 0: never.
 AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 60)
 
 # Sign-in limits. django-axes: AXES_FAILURE_LIMIT failures of one username from one address

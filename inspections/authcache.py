@@ -4,11 +4,12 @@ typed, and each paid database queries for this.
 
 The `auth` cache is shared by every worker (Redis with REDIS_URL, else files on the one
 machine: config/settings.py), so what a revoking service deletes here is gone for all of them
-at once. A token's entry carries its owner's stamp; saving the user or the profile through
-the ORM (a password change by any form, a deactivation, a new session epoch, a role granted
-or revoked) drops the stamp and with it every entry of that person. Token revocation
-deletes the token's entry. A change made outside the ORM (SQL, QuerySet.update) is seen
-after AUTH_CACHE_SECONDS at most.
+at once. A token's entry carries its owner's stamp; every service that changes who someone
+is (a password, a deactivation, a new session epoch, a role granted or revoked, the name,
+language or second factor; the admin's user form too) calls forget_person, which drops the
+stamp and with it every entry of that person. Token revocation deletes the token's entry.
+A change made around the services (the shell, SQL, QuerySet.update) is seen after
+AUTH_CACHE_SECONDS at most.
 """
 
 from __future__ import annotations
@@ -53,8 +54,12 @@ def person_stamp(user_id: Any) -> str:
 
 
 def forget_person(user_id: Any) -> None:
-    """Every cached entry of this person stops being valid (password, activity, profile)."""
-    _cache().delete(_stamp_key(user_id))
+    """Every cached entry of this person stops being valid (password, activity, profile,
+    roles): at once, and again once committed (a request may read the rows as they were
+    until then). Called by the services that change who someone is."""
+    key = _stamp_key(user_id)
+    _cache().delete(key)
+    transaction.on_commit(lambda: _cache().delete(key))
 
 
 def _person_key(user_id: Any) -> str:
@@ -110,15 +115,3 @@ def forget_tokens(digests: Iterable[str]) -> None:
     if keys:
         _cache().delete_many(keys)
         transaction.on_commit(lambda: _cache().delete_many(keys))
-
-
-def forget_person_on_save(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """post_save of the user model, Profile and UserRole (and a role's post_delete):
-    connected in InspectionsConfig.ready().
-
-    A receiver and not a call in each service: a password is changed by Django's forms and
-    the admin too, and the cache must follow every one of them. Again once committed: a
-    request may have read the row as it was before the commit."""
-    user_id = getattr(instance, "user_id", None) or instance.pk
-    forget_person(user_id)
-    transaction.on_commit(lambda: forget_person(user_id))

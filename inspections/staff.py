@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group as PermissionGroup
 from django.contrib.auth.models import Permission
 
+from inspections import authcache
 from inspections.policies import Actor
 
 STAFF_GROUP = "Phòng Nội vụ"
@@ -40,3 +41,4 @@ def grant_internal_affairs_admin(user: Actor) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    authcache.forget_person(user.pk)

@@ -22,6 +22,7 @@ from inspections.errors import DomainError
 from inspections.models import Criterion, EvidencePhoto, Inspection
 from inspections.photos import max_bytes
 from inspections.selectors import Checklist, CriterionRow, build_checklist, visible_inspection
+from web.criterion_html import CriterionWriter
 from web.errors import form_refusal, message_of
 from web.fragments import checklist_words, criterion_parts, page_urls, page_words
 
@@ -35,14 +36,15 @@ def _render_checklist(
 ) -> HttpResponse:
     inspection = checklist.inspection
     parts = criterion_parts(inspection.round.version, (row.criterion for row in checklist.rows))
+    writer = CriterionWriter(request, inspection, checklist_words(), page_urls(inspection))
     context = {
         "checklist": checklist,
-        # Each section with its rows, each row with its parts cached per version and language.
+        # Each section with its criteria's HTML: the parts cached per version and language
+        # around this inspection's values (web/criterion_html.py).
         "sections": [
-            (block, [(row, parts[row.code]) for row in block.rows]) for block in checklist.sections
+            (block, [writer.html(row, parts[row.code]) for row in block.rows])
+            for block in checklist.sections
         ],
-        "words": checklist_words(),
-        "urls": page_urls(inspection),
         "inspection": inspection,
         "editable": policies.may_edit_inspection(request.user, inspection),
         # Told before anyone types: the round no longer takes changes to this inspection.

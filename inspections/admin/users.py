@@ -17,6 +17,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from inspections import authcache
 from inspections.admin.base import refusal_text
 from inspections.errors import DomainError
 from inspections.policies import Actor, acting
@@ -59,6 +60,7 @@ class PersonUserAdmin(UserAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """A new account's typed password is temporary too: kept through the same service."""
         super().save_model(request, obj, form, change)
+        authcache.forget_person(obj.pk)  # active, staff, name: as the services do
         password = form.cleaned_data.get("password1") if not change else None
         if password and obj.has_usable_password():
             accounts.password_set_by_admin(by=acting(request.user), user=obj, password=password)

@@ -27,6 +27,7 @@ from inspections.models import (
 from inspections.policies import Viewer, inspections_for
 from inspections.scoring import LEVELS
 from inspections.selectors.actions import FOLLOW_UP_CRITERION, earlier_round_actions
+from inspections.selectors.catalogue import catalogue_for_version
 
 _LEVEL_CHOICES = [str(level) for level in LEVELS]
 
@@ -200,11 +201,10 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Checklist:
-    """Sections, criteria, answers and photos: four queries, whatever their numbers (five
-    with last round's actions on the follow-up criterion)."""
-    criteria = Criterion.objects.filter(version_id=inspection.round.version_id).select_related(
-        "section"
-    )
+    """Answers and photos: two queries, whatever their numbers (three with last round's
+    actions on the follow-up criterion); a published version's sections and criteria are
+    read once per process (catalogue_for_version), a draft's here."""
+    criteria = catalogue_for_version(inspection.round.version).criteria.values()
     answers = {a.criterion_id: a for a in Answer.objects.filter(inspection=inspection)}
     photos: dict[int | None, list[EvidencePhoto]] = {}
     for photo in EvidencePhoto.objects.filter(inspection=inspection).order_by("uploaded_at"):

@@ -97,6 +97,7 @@ def sessions_end_all(*, user: Actor, by: Actor | None = None) -> int:
     profile = Profile.objects.select_for_update().get(pk=profile_of(user).pk)
     profile.session_epoch += 1
     profile.save(update_fields=["session_epoch"])
+    authcache.forget_person(user.pk)
     tokens_revoke_all(user=user, by=by or user)
     record_event(actor=by or user, action="sessions_ended", target=user)
     return profile.session_epoch
@@ -119,6 +120,7 @@ def _store_password(user: Actor, password: str, *, must_change: bool) -> int:
     profile.must_change_password = must_change
     profile.session_epoch += 1
     profile.save(update_fields=["must_change_password", "session_epoch"])
+    authcache.forget_person(user.pk)
     tokens_revoke_all(user=user, by=user)
     return profile.session_epoch
 

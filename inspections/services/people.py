@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from inspections import policies
+from inspections import authcache, policies
 from inspections.errors import DomainError, Problem
 from inspections.models import OrgUnit, Profile, RoleKind, UserRole
 from inspections.policies import Actor
@@ -32,6 +32,7 @@ def _refuse_own_roles(*, by: Actor, user: Actor) -> None:
 
 def _forget_cached_roles(user: Any) -> None:
     user.__dict__.pop("_cong_so_xanh_roles", None)  # policies.roles_of reads them once per object
+    authcache.forget_person(user.pk)  # and every worker's remembered copy of this person
 
 
 @transaction.atomic
@@ -157,6 +158,7 @@ def person_update(
         user.save(update_fields=["email"])
     profile.full_name, profile.language = name, language
     profile.save(update_fields=["full_name", "language"])
+    authcache.forget_person(user.pk)
     record_event(actor=by, action="person_updated", target=user, changed=sorted(changed))
     return user, True
 
@@ -171,6 +173,7 @@ def person_deactivate(*, by: Actor, user: Actor) -> Actor:
         raise DomainError(_("Tài khoản này đã bị khóa."), problem=Problem.WRONG_STATE)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    authcache.forget_person(user.pk)
     sessions_end_all(user=user, by=by)
     record_event(actor=by, action="person_deactivated", target=user)
     return user
@@ -183,5 +186,6 @@ def person_reactivate(*, by: Actor, user: Actor) -> Actor:
         raise DomainError(_("Tài khoản này đang hoạt động."), problem=Problem.WRONG_STATE)
     user.is_active = True
     user.save(update_fields=["is_active"])
+    authcache.forget_person(user.pk)
     record_event(actor=by, action="person_reactivated", target=user)
     return user

@@ -9,7 +9,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from inspections import policies
+from inspections import authcache, policies
 from inspections.errors import DomainError, Problem
 from inspections.policies import Actor
 from inspections.services.accounts import profile_of
@@ -99,6 +99,7 @@ def _mark(user: Actor, *, enabled: bool) -> None:
     profile = profile_of(user)
     profile.two_factor_enabled = enabled
     profile.save(update_fields=["two_factor_enabled"])
+    authcache.forget_person(user.pk)
 
 
 def _clean(code: str) -> str:

@@ -15,7 +15,7 @@ from django.db.models import CharField, ProtectedError, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from inspections import policies
+from inspections import authcache, policies
 from inspections.errors import DomainError, Problem
 from inspections.evidence_checks import parse_place
 from inspections.imports import ImportPlan, existing_usernames, plan_import
@@ -105,6 +105,8 @@ def directory_import(*, by: Actor, data: bytes) -> ImportReport:
             user=user, kind=person.role, unit=units.get(person.unit_code)
         )
         report.roles_added += int(created)
+        if created:
+            authcache.forget_person(user.pk)
     record_event(
         actor=by,
         action="directory_imported",

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from inspections.models import Event, RoleKind, UserRole
-from inspections.services.people import person_create
+from inspections.services.people import person_create, role_grant
 from tests.accounts import sign_in
 from tests.factories import make_user
 
@@ -99,6 +99,6 @@ def test_each_role_lands_on_its_own_home(cast: Any, org: Any) -> None:
     assert sign_in(cast.leader).get(home)["Location"] == reverse("dashboard")
     ia = sign_in(cast.internal_affairs).get(home).content.decode()
     assert "phiếu chờ duyệt" in ia and "phân công quá hạn" in ia
-    UserRole.objects.create(user=cast.inspector, kind=RoleKind.OFFICE, unit=org.noi_vu)
+    role_grant(by=cast.internal_affairs, user=cast.inspector, kind=RoleKind.OFFICE, unit=org.noi_vu)
     both = sign_in(cast.inspector).get(home).content.decode()
     assert "Việc của tôi" in both and "Đơn vị của tôi" in both

@@ -1,6 +1,6 @@
 """A signed-in page reads who is signed in from the shared cache (config/auth.py), and forgets
 it the moment the person signs out, changes password, is deactivated, ends every session or
-loses a role."""
+loses a role: each through the service that does it, which forgets the person itself."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from inspections.models import UserRole
-from inspections.services.accounts import sessions_end_all
+from inspections.models import RoleKind, UserRole
+from inspections.services.accounts import password_change, sessions_end_all
+from inspections.services.people import person_deactivate, role_revoke
 from tests.accounts import sign_in
+from tests.factories import make_user
 
 WHO = ("django_session", "auth_user", "inspections_profile", "inspections_userrole")
 
@@ -49,13 +51,19 @@ def test_signing_out_is_immediate(cast: Any) -> None:
 
 
 def change_password(user: Any) -> None:
-    user.set_password("mat-khau-moi-2027")
-    user.save()
+    password_change(user=user, old_password=None, new_password="mat-khau-moi-2027")
 
 
 def deactivate(user: Any) -> None:
-    user.is_active = False
-    user.save()
+    unit = UserRole.objects.filter(user=user).first().unit
+    person_deactivate(by=make_user("noivu2", RoleKind.INTERNAL_AFFAIRS, unit), user=user)
+
+
+def superuser() -> Any:
+    admin = make_user("quantri", None, None)
+    admin.is_superuser = True
+    admin.save()
+    return admin
 
 
 def end_every_session(user: Any) -> None:
@@ -76,5 +84,7 @@ def test_a_change_of_the_person_signs_a_remembered_session_out_at_once(
 def test_a_revoked_role_is_seen_at_once(cast: Any) -> None:
     client = remembered(cast.internal_affairs)
     assert client.get(reverse("rounds")).status_code == 200
-    UserRole.objects.filter(user=cast.internal_affairs).delete()  # by any path of the ORM
+    admin = superuser()
+    for role in UserRole.objects.filter(user=cast.internal_affairs):
+        role_revoke(by=admin, role=role)
     assert client.get(reverse("rounds")).status_code == 403
