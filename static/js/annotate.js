@@ -3,7 +3,12 @@
  * the whole list of shapes is queued as PUT /api/v1/photos/{id}/annotations/ in the
  * checklist's own queue (checklist.js, kept in IndexedDB): with no signal it waits on the
  * phone and is sent in order, after the photo it draws on. The server renders the copies;
- * the thumbnail is replaced once it has. Without this file the link opens the photo's page. */
+ * the thumbnail is replaced once it has. Without this file the link opens the photo's page.
+ * A photo taken in this session gets its link here too: its id is the one the phone chose
+ * for the upload, so the drawing's PUT, queued after the photo, names the photo it will be.
+ * A drawing the server refuses is shown beside its photo with a button that discards it
+ * (checklist.js's [data-discard], as for a refused photo); the dialog then starts again
+ * from what the server has (data-saved). */
 (function (CSX) {
   "use strict";
   var dialog = document.querySelector("[data-annotate-dialog]");
@@ -78,8 +83,28 @@
   });
   canvas.addEventListener("pointerup", function () { label.focus(); });
 
+  // The link of a thumbnail made on the phone (checklist.js), as web/criterion_html.py writes it.
+  CSX.annotateLink = function (li, id) {
+    if (li.querySelector("a[data-annotate]")) { return; }
+    var a = document.createElement("a");
+    var icon = document.createElement("span");
+    a.className = "btn btn--quiet btn--small";
+    a.href = dialog.dataset.urlPage.replace(dialog.dataset.slot, id);
+    a.dataset.annotate = dialog.dataset.urlAnnotations.replace(dialog.dataset.slot, id);
+    a.dataset.annotations = a.dataset.saved = "[]";
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "✎ ";
+    a.appendChild(icon);
+    a.appendChild(document.createTextNode(dialog.dataset.tAnnotate));
+    li.querySelector(".thumb").after(a);
+  };
+  document.querySelectorAll("a[data-annotate]").forEach(function (a) { a.dataset.saved = a.dataset.annotations; });
+  document.querySelectorAll("[data-thumbs] li[data-photo]").forEach(function (li) { CSX.annotateLink(li, li.dataset.photo); });
+
   function queue(list) {
     var crit = link.closest(".crit");
+    var refusal = link.closest("li").querySelector("[data-held]");
+    if (refusal) { refusal.remove(); } // the queue replaces a refused drawing with this one
     link.dataset.annotations = JSON.stringify(list);
     CSX.checklistQueue.add({
       kind: "annotation", key: crit ? crit.dataset.code : "", method: "PUT",
@@ -117,11 +142,34 @@
     paint();
   });
 
+  function refused(a, item, result) {
+    a.dataset.annotations = a.dataset.saved || "[]";
+    if (a.closest("li").querySelector("[data-held='" + item.id + "']")) { return; }
+    var box = document.createElement("p");
+    var discard = document.createElement("button");
+    box.className = "msg msg--error";
+    box.dataset.held = item.id;
+    box.setAttribute("role", "alert");
+    var icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "⚠ ";
+    box.appendChild(icon);
+    box.appendChild(document.createTextNode((CSX.refusal ? CSX.refusal(result) : "") + " "));
+    discard.type = "button";
+    discard.className = "btn btn--quiet btn--small";
+    discard.dataset.discard = item.id;
+    discard.textContent = "✕ " + dialog.dataset.tDiscard;
+    box.appendChild(discard);
+    a.closest("li").appendChild(box);
+  }
+
   // The server's new copy replaces the thumbnail once the drawing is stored.
   CSX.annotationChanged = function (item, state, result) {
-    if (state !== "saved" || !result || !result.data || !result.data.urls) { return; }
     var a = document.querySelector("a[data-annotate='" + item.url + "']");
-    var img = a && a.closest("li").querySelector("img");
+    if (a && state === "failed") { refused(a, item, result); }
+    if (!a || state !== "saved" || !result || !result.data || !result.data.urls) { return; }
+    a.dataset.saved = JSON.stringify(result.data.annotations || []);
+    var img = a.closest("li").querySelector("img");
     if (img && result.data.urls.thumbnail) { img.src = result.data.urls.thumbnail; }
     if (img && result.data.urls.display) { img.parentNode.href = result.data.urls.display; }
   };
@@ -133,6 +181,7 @@
         if (item.kind !== "annotation") { return; }
         var a = document.querySelector("a[data-annotate='" + item.url + "']");
         if (a) { a.dataset.annotations = JSON.stringify(item.json.annotations); }
+        if (item.held) { CSX.annotationChanged(item, "failed", item.held); }
       });
     });
   }

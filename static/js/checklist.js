@@ -39,6 +39,8 @@
     return [data.detail].concat(details).filter(Boolean).join(" ");
   }
 
+  CSX.refusal = problem; // annotate.js says a refused drawing in the same words
+
   // The decimal mark a reader of this page types: "97,5" in Vietnamese, "97.5" in English.
   function decimalMark() {
     return (document.documentElement.lang || "vi").indexOf("vi") === 0 ? "," : ".";
@@ -224,6 +226,8 @@
       link.dataset.view = "";
       link.appendChild(img);
       li.appendChild(link);
+      li.dataset.photo = id; // the server's id too: the upload sends it
+      if (CSX.annotateLink) { CSX.annotateLink(li, id); }
     } else {
       li.appendChild(document.createTextNode(file.name || "PDF"));
     }
@@ -316,9 +320,11 @@
 
   document.addEventListener("click", function (event) {
     var discard = event.target.closest("[data-discard]");
-    if (discard) {
-      queue.discard(discard.dataset.discard).then(countWaiting);
-      discard.closest("li").remove();
+    if (discard) { // a refused photo, with the refused drawings on it; or one drawing
+      var held = discard.closest("[data-held], li");
+      var ids = Array.prototype.map.call(held.querySelectorAll("[data-discard]"), function (b) { return b.dataset.discard; });
+      Promise.all(ids.map(queue.discard)).then(countWaiting);
+      held.remove();
       return;
     }
     var remove = event.target.closest("[data-remove]");

@@ -140,12 +140,13 @@
 
     return {
       // item: {key, kind, method, url, json | file + fields}; its id is made here once.
-      // A held item of the same kind and key is replaced by the new one.
+      // A held item of the same kind and key is replaced by the new one (a drawing: on the
+      // same photo, as its PUT replaces the whole list).
       add: function (item) {
         item.id = item.id || crypto.randomUUID();
         item.attempts = 0;
         return storage.load().then(function (items) {
-          var stale = items.filter(function (x) { return x.held && x.key === item.key && x.kind === item.kind && (x.kind === "answer" || x.kind === "submit"); });
+          var stale = items.filter(function (x) { return x.held && x.key === item.key && x.kind === item.kind && (x.kind === "answer" || x.kind === "submit" || (x.kind === "annotation" && x.url === item.url)); });
           return Promise.all(stale.map(function (x) { return storage.remove(x.id); }));
         }).then(function () {
           return storage.save(item);
