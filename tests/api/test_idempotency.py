@@ -22,8 +22,8 @@ from inspections.models import (
     Commitment,
     EvidencePhoto,
     Inspection,
+    OrgUnit,
     RoleKind,
-    UserRole,
 )
 from tests.accounts import sign_in
 from tests.api.conftest import body, client_for
@@ -125,7 +125,12 @@ def test_the_web_start_form_replayed_once_the_unit_is_the_inspectors_own_is_refu
     new_id = str(uuid.uuid4())
     assert web.post(url, {"id": new_id}).status_code == 302
     # The inspector joins Sở Tài chính: inspecting one's own unit is refused from now on.
-    UserRole.objects.create(user=cast.inspector, kind=RoleKind.OFFICE, unit_id=world["tai_chinh"])
+    services.role_grant(
+        by=cast.internal_affairs,
+        user=cast.inspector,
+        kind=RoleKind.OFFICE,
+        unit=OrgUnit.objects.get(pk=world["tai_chinh"]),
+    )
 
     replay = web.post(url, {"id": new_id})
     first = web.post(url, {"id": str(uuid.uuid4())})
