@@ -3,6 +3,9 @@ JavaScript needed); a wrong value is the form again with its message, never a 50
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from typing import Any
 
 import pytest
@@ -148,7 +151,10 @@ def test_the_checklist_carries_what_its_drawing_dialog_needs_offline(
     page = inspector_client.get(reverse("checklist", args=[photo.inspection_id])).content.decode()
     api = reverse("api:photo-annotations", args=[photo.pk])
     assert f'data-annotate="{api}"' in page
-    assert 'data-annotations="[{&quot;kind&quot;:&quot;circle&quot;' in page
+    drawn = re.search(r'data-annotations="([^"]*)"', page)
+    assert drawn is not None  # the keys' order is the database's (PostgreSQL sorts them)
+    (shape,) = json.loads(html.unescape(drawn.group(1)))
+    assert shape["kind"] == "circle" and shape["label"] == "Ổ" and shape["x1"] == 0.5
     assert "data-annotate-dialog" in page and "js/annotate.js" in page
     manifest = inspector_client.get(reverse("offline-manifest")).json()
     assert any(url.endswith("/js/annotate.js") for url in manifest["static"])
