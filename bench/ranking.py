@@ -38,33 +38,28 @@ BUDGET_SECONDS = 1.0
 
 
 def make_data() -> tuple[Any, Any]:
-    """20 groups of 500 units; a published earlier round with ranks; the round to rank."""
-    from inspections.models import Round, UnitResult
-    from inspections.selectors import ranking_compute
-    from inspections.services import load_reference_catalogue
+    """20 groups of 500 units; an earlier round published (its snapshot holds the ranks the
+    movement column reads); the round to rank."""
+    from django.contrib.auth import get_user_model
+
+    from inspections.models import RoleKind, UserRole
+    from inspections.services import load_reference_catalogue, round_publish
 
     rng = random.Random(2026)
     version = load_reference_catalogue()
     groups = make_groups(GROUPS)
     units = make_units(groups, UNITS, rng, ["Phòng", "Sở", "Phường", "Trường", "Trung tâm"])
+    internal_affairs = get_user_model().objects.create_user(username="noivu")
+    UserRole.objects.create(user=internal_affairs, kind=RoleKind.INTERNAL_AFFAIRS, unit=units[0])
     earlier = make_round(
         version, "Quý III/2026", datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
     )
-    Round.objects.filter(pk=earlier.pk).update(status=Round.Status.PUBLISHED)
-    earlier.refresh_from_db()
     current = make_round(
         version, "Quý IV/2026", datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)
     )
     for round_, missing in ((earlier, 0.10), (current, 0.03)):
         make_results(round_, units, rng, missing=missing, provisional=0.04)
-    # Store the earlier round's ranks as publishing would, for the movement column.
-    ranks = {
-        row.unit_id: row.rank for group in ranking_compute(round=earlier) for row in group.rows
-    }
-    stored = list(UnitResult.objects.filter(round=earlier))
-    for result in stored:
-        result.rank = ranks.get(result.unit_id)
-    UnitResult.objects.bulk_update(stored, ["rank"], batch_size=2000)
+    round_publish(round=earlier, by=internal_affairs, confirmed=True)
     return current, version
 
 

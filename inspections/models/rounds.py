@@ -134,7 +134,7 @@ class UnitResult(models.Model):
     sections = models.JSONField(default=dict, blank=True)
     inspection_count = models.PositiveSmallIntegerField(default=0)
     provisional = models.BooleanField(_("tạm tính"), default=False)
-    rank = models.PositiveIntegerField(_("thứ hạng đã công bố"), null=True, blank=True)
+    # No published rank here: the snapshot rows are its one record (selectors.published_rank).
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

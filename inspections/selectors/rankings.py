@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -39,7 +40,6 @@ from inspections.models import (
     RankingSnapshot,
     RankingSnapshotRow,
     Round,
-    UnitResult,
 )
 from inspections.models.catalogue import in_language
 
@@ -291,22 +291,44 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
     # The class order stored with the result (unit_result_recompute writes it from the
     # round's version) sorts as a plain column: no CASE over class codes on every row.
     ranked = Q(res__score__isnull=False) & Q(res__class_order__isnull=False)
-    published_before = Q(round__status=Round.Status.PUBLISHED, round__ends_on__lt=round.ends_on)
     latest_before = (
         Round.objects.filter(status=Round.Status.PUBLISHED, ends_on__lt=round.ends_on)
         .order_by("-ends_on", "-pk")
         .values("pk")[:1]
     )
-    # Where the unit was ranked in the same group before: the latest earlier published round
-    # by a join (nearly every unit); only the others look further back, one by one.
-    further_back = (
-        UnitResult.objects.filter(
-            published_before,
+    # Where the unit was ranked in the same group before, as the latest snapshot of a round
+    # published it: that of the latest earlier published round, by one unique-index lookup
+    # (nearly every unit); only the others look further back, in the latest snapshot of each
+    # earlier published round (an index lookup per snapshot, not a scan of all their rows).
+    before = (
+        RankingSnapshotRow.objects.filter(
+            snapshot_id=Subquery(_latest_snapshot_of(Subquery(latest_before))),
             unit_id=OuterRef("pk"),
             group_id=OuterRef("group_id"),
             rank__isnull=False,
         )
-        .order_by("-round__ends_on", "-round_id")
+        .order_by()
+        .values("rank")[:1]
+    )
+    later = RankingSnapshot.objects.filter(
+        round_id=OuterRef("round_id"), number__gt=OuterRef("number")
+    )
+    earlier_snapshots = (
+        RankingSnapshot.objects.filter(
+            round__status=Round.Status.PUBLISHED, round__ends_on__lt=round.ends_on
+        )
+        .filter(~Exists(later))
+        .order_by()
+        .values("pk")
+    )
+    further_back = (
+        RankingSnapshotRow.objects.filter(
+            snapshot_id__in=earlier_snapshots,
+            unit_id=OuterRef("pk"),
+            group_id=OuterRef("group_id"),
+            rank__isnull=False,
+        )
+        .order_by("-snapshot__round__ends_on", "-snapshot__round_id")
         .values("rank")[:1]
     )
     live = (
@@ -320,14 +342,6 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
     return (
         units.annotate(
             res=FilteredRelation("results", condition=Q(results__round=round)),
-            before=FilteredRelation(
-                "results",
-                condition=Q(
-                    results__round_id=Subquery(latest_before),
-                    results__group_id=F("group_id"),
-                    results__rank__isnull=False,
-                ),
-            ),
         )
         .filter(live | Q(res__id__isnull=False))
         .annotate(
@@ -361,7 +375,8 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
                 order_by=[F("class_key").asc(), F("score_key").desc()],
             ),
             previous=Coalesce(
-                F("before__rank"), Subquery(further_back, output_field=IntegerField())
+                Subquery(before, output_field=IntegerField()),
+                Subquery(further_back, output_field=IntegerField()),
             ),
         )
         # The window's own order, then the name: the database sorts once for both.
@@ -379,6 +394,26 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
             "place",
             "previous",
         )
+    )
+
+
+def _latest_snapshot_of(round_id: Any) -> Any:
+    """The id of a round's latest snapshot (an expression or an OuterRef to the round)."""
+    return RankingSnapshot.objects.filter(round_id=round_id).order_by("-number").values("pk")[:1]
+
+
+def published_rank(*, round_field: str = "round_id", unit_field: str = "unit_id") -> Subquery:
+    """The rank of the outer query's unit in its round as last published (None: not
+    published, or unranked): the snapshot rows are the one record of published ranks."""
+    latest = RankingSnapshot.objects.filter(round_id=OuterRef(OuterRef(round_field)))
+    return Subquery(
+        RankingSnapshotRow.objects.filter(
+            snapshot_id=Subquery(latest.order_by("-number").values("pk")[:1]),
+            unit_id=OuterRef(unit_field),
+        )
+        .order_by()
+        .values("rank")[:1],
+        output_field=IntegerField(),
     )
 
 

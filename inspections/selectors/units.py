@@ -23,6 +23,7 @@ from inspections.models import (
 from inspections.policies import Viewer, inspections_for
 from inspections.selectors.checklist import CriterionRow
 from inspections.selectors.filters import UnitFilter, filtered
+from inspections.selectors.rankings import published_rank
 
 
 @dataclass
@@ -34,9 +35,11 @@ class ChartPoint:
 
 
 def unit_history(unit: OrgUnit) -> list[UnitResult]:
-    """The unit's results with a score, oldest round first (one query)."""
+    """The unit's results with a score, oldest round first, each with its `rank` as the round
+    last published it (None before publication or when unranked) (one query)."""
     return list(
         UnitResult.objects.filter(unit=unit, inspection_count__gt=0)
+        .annotate(rank=published_rank())
         .select_related("round")
         .order_by("round__ends_on", "round_id")
     )

@@ -168,9 +168,9 @@ def unit_result_recompute(*, unit: OrgUnit, round: Round) -> UnitResult | None:
 
 
 def snapshot_store(*, snapshot: RankingSnapshot, groups: list[GroupRanking]) -> None:
-    """Keep the ranking as published, one line per unit, and give each of the round's results
-    its published group and rank (one UPDATE; a result the ranking does not list keeps its
-    group and has no rank)."""
+    """Keep the ranking as published, one line per unit (the one record of published ranks),
+    and give each of the round's results its published group (one UPDATE; a result the
+    ranking does not list keeps its group)."""
     levels = ClassificationLevel.objects.filter(version_id=snapshot.round.version_id)
     names = {code: (vi, en) for code, vi, en in levels.values_list("code", "name", "name_en")}
     lines = []
@@ -206,6 +206,5 @@ def snapshot_store(*, snapshot: RankingSnapshot, groups: list[GroupRanking]) -> 
     RankingSnapshotRow.objects.bulk_create(lines, batch_size=2000)
     line = RankingSnapshotRow.objects.filter(snapshot=snapshot, unit_id=OuterRef("unit_id"))
     UnitResult.objects.filter(round_id=snapshot.round_id).update(
-        rank=Subquery(line.values("rank")[:1]),
         group_id=Coalesce(Subquery(line.values("group_id")[:1]), F("group_id")),
     )

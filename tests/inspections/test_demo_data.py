@@ -19,8 +19,8 @@ from inspections.models import (
     Notification,
     OrgUnit,
     RankingSnapshot,
+    RankingSnapshotRow,
     Round,
-    UnitResult,
 )
 from inspections.personal_data_archive import personal_data_chunks
 
@@ -100,7 +100,7 @@ def test_it_loads_a_living_product_once_and_a_second_run_changes_nothing(setting
     q3, q4 = Round.objects.get(name="Quý III/2026"), Round.objects.get(name="Quý IV/2026")
     assert q3.status == Round.Status.PUBLISHED
     assert RankingSnapshot.objects.filter(round=q3, number=1).exists()
-    assert UnitResult.objects.filter(round=q3, rank=1).exists()
+    assert RankingSnapshotRow.objects.filter(snapshot__round=q3, rank=1).exists()
 
     official = Inspection.objects.filter(kind=Inspection.Kind.OFFICIAL)
     for round_ in (q3, q4):
