@@ -131,12 +131,11 @@ def blur_add(request: HttpRequest, pk: Any) -> HttpResponse:
     form = BlurForm(request.POST)
     if not form.is_valid():
         return _page(request, photo, blur_form=form, status=400)
-    regions = [*(photo.blur_regions or []), form.region()]
     by = policies.acting(request.user)
     return _apply(
         request,
         photo,
-        lambda: services.photo_blur(by=by, photo=photo, regions=regions),
+        lambda: services.photo_blur_add(by=by, photo=photo, region=form.region()),
         blur_form=form,
     )
 
@@ -145,12 +144,10 @@ def blur_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def blur_remove(request: HttpRequest, pk: Any, index: int) -> HttpResponse:
     photo = _photo_for(request, pk)
-    regions = list(photo.blur_regions or [])
-    if index >= len(regions):
-        raise Http404(_("Không có vùng này."))
-    del regions[index]
     by = policies.acting(request.user)
-    return _apply(request, photo, lambda: services.photo_blur(by=by, photo=photo, regions=regions))
+    return _apply(
+        request, photo, lambda: services.photo_blur_remove(by=by, photo=photo, index=index)
+    )
 
 
 @login_required
@@ -160,12 +157,11 @@ def shape_add(request: HttpRequest, pk: Any) -> HttpResponse:
     form = ShapeForm(request.POST)
     if not form.is_valid():
         return _page(request, photo, shape_form=form, status=400)
-    shapes = [*(photo.annotations or []), form.shape()]
     by = policies.acting(request.user)
     return _apply(
         request,
         photo,
-        lambda: services.photo_annotate(by=by, photo=photo, annotations=shapes),
+        lambda: services.photo_shape_add(by=by, photo=photo, shape=form.shape()),
         shape_form=form,
     )
 
@@ -174,11 +170,7 @@ def shape_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def shape_remove(request: HttpRequest, pk: Any, index: int) -> HttpResponse:
     photo = _photo_for(request, pk)
-    shapes = list(photo.annotations or [])
-    if index >= len(shapes):
-        raise Http404(_("Không có hình này."))
-    del shapes[index]
     by = policies.acting(request.user)
     return _apply(
-        request, photo, lambda: services.photo_annotate(by=by, photo=photo, annotations=shapes)
+        request, photo, lambda: services.photo_shape_remove(by=by, photo=photo, index=index)
     )

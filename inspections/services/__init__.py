@@ -51,7 +51,14 @@ from inspections.services.notifications import (
     unsubscribe_choice,
     unsubscribe_target,
 )
-from inspections.services.overlays import photo_annotate, photo_blur
+from inspections.services.overlays import (
+    photo_annotate,
+    photo_blur,
+    photo_blur_add,
+    photo_blur_remove,
+    photo_shape_add,
+    photo_shape_remove,
+)
 from inspections.services.people import role_grant, role_revoke
 from inspections.services.records import record_file, record_number_allocate
 from inspections.services.results import rescore_inspection, unit_result_recompute
@@ -126,7 +133,11 @@ __all__ = [
     "photo_annotate",
     "photo_attach",
     "photo_blur",
+    "photo_blur_add",
+    "photo_blur_remove",
     "photo_remove",
+    "photo_shape_add",
+    "photo_shape_remove",
     "preferences_set",
     "proposal_decide",
     "proposal_reset",

@@ -169,3 +169,42 @@ def photo_blur(*, by: Actor, photo: EvidencePhoto, regions: Any) -> EvidencePhot
         from_original=kept,
     )
     return locked
+
+
+# The photo page adds or takes away one region or shape at a time: read under the row's lock,
+# so two people editing at once do not drop each other's change.
+
+
+@transaction.atomic
+def photo_blur_add(*, by: Actor, photo: EvidencePhoto, region: Any) -> EvidencePhoto:
+    locked = _lock(photo)
+    return photo_blur(by=by, photo=locked, regions=[*(locked.blur_regions or []), region])
+
+
+@transaction.atomic
+def photo_blur_remove(*, by: Actor, photo: EvidencePhoto, index: int) -> EvidencePhoto:
+    locked = _lock(photo)
+    regions = _without(locked.blur_regions, index, _("Không có vùng này."))
+    return photo_blur(by=by, photo=locked, regions=regions)
+
+
+@transaction.atomic
+def photo_shape_add(*, by: Actor, photo: EvidencePhoto, shape: Any) -> EvidencePhoto:
+    locked = _lock(photo)
+    shapes = [*(locked.annotations or []), shape]
+    return photo_annotate(by=by, photo=locked, annotations=shapes)
+
+
+@transaction.atomic
+def photo_shape_remove(*, by: Actor, photo: EvidencePhoto, index: int) -> EvidencePhoto:
+    locked = _lock(photo)
+    shapes = _without(locked.annotations, index, _("Không có hình này."))
+    return photo_annotate(by=by, photo=locked, annotations=shapes)
+
+
+def _without(items: list[Any] | None, index: int, missing: str) -> list[Any]:
+    kept = list(items or [])
+    if not 0 <= index < len(kept):
+        raise DomainError(missing, problem=Problem.NOT_FOUND)
+    del kept[index]
+    return kept
