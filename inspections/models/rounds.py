@@ -192,6 +192,19 @@ class RankingSnapshotRow(models.Model):
     group_code = models.CharField(max_length=40)
     group_name = models.CharField(max_length=200)
     unit_id = models.BigIntegerField()
+    # A join path from a unit to its published lines, with no column and no constraint of its
+    # own: the ranking reads the previous round's rank through one LEFT JOIN, not a subquery
+    # per unit (selectors.rankings.ranked_units).
+    listed_unit = models.ForeignObject(
+        OrgUnit,
+        on_delete=models.DO_NOTHING,
+        from_fields=["unit_id"],
+        to_fields=["id"],
+        related_name="published_lines",
+        null=True,
+        editable=False,
+        serialize=False,
+    )
     unit_code = models.CharField(max_length=40)
     unit_name = models.CharField(max_length=200)
     rank = models.PositiveIntegerField(null=True, blank=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
+import operator
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -282,55 +284,34 @@ def _class_names(round: Round) -> tuple[list[str], dict[str, str]]:
     return [code for code, _vi, _en in found], {code: in_language(vi, en) for code, vi, en in found}
 
 
-def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
-    """Rule 7 in SQL: every unit listed in the groups with its result, its rank (RANK() over
-    the group, by the stored class order then rounded score) and its rank in the latest
-    earlier round where it was ranked in the same group, in the ranking's order, as plain
-    values: (unit id, code, name, group id, score, class, provisional, capped by (JSON text),
-    why unranked ("" when ranked), rank, previous rank)."""
-    # The class order stored with the result (unit_result_recompute writes it from the
-    # round's version) sorts as a plain column: no CASE over class codes on every row.
-    ranked = Q(res__score__isnull=False) & Q(res__class_order__isnull=False)
-    latest_before = (
-        Round.objects.filter(status=Round.Status.PUBLISHED, ends_on__lt=round.ends_on)
-        .order_by("-ends_on", "-pk")
-        .values("pk")[:1]
-    )
-    # Where the unit was ranked in the same group before, as the latest snapshot of a round
-    # published it: that of the latest earlier published round, by one unique-index lookup
-    # (nearly every unit); only the others look further back, in the latest snapshot of each
-    # earlier published round (an index lookup per snapshot, not a scan of all their rows).
-    before = (
-        RankingSnapshotRow.objects.filter(
-            snapshot_id=Subquery(_latest_snapshot_of(Subquery(latest_before))),
-            unit_id=OuterRef("pk"),
-            group_id=OuterRef("group_id"),
-            rank__isnull=False,
-        )
-        .order_by()
-        .values("rank")[:1]
-    )
+def earlier_snapshots(round: Round) -> list[int]:
+    """The latest snapshot of every published round that ended before this one, the latest
+    round first: where the ranking reads each unit's previous rank (one query)."""
     later = RankingSnapshot.objects.filter(
         round_id=OuterRef("round_id"), number__gt=OuterRef("number")
     )
-    earlier_snapshots = (
+    return list(
         RankingSnapshot.objects.filter(
             round__status=Round.Status.PUBLISHED, round__ends_on__lt=round.ends_on
         )
         .filter(~Exists(later))
-        .order_by()
-        .values("pk")
+        .order_by("-round__ends_on", "-round_id")
+        .values_list("pk", flat=True)
     )
-    further_back = (
-        RankingSnapshotRow.objects.filter(
-            snapshot_id__in=earlier_snapshots,
-            unit_id=OuterRef("pk"),
-            group_id=OuterRef("group_id"),
-            rank__isnull=False,
-        )
-        .order_by("-snapshot__round__ends_on", "-snapshot__round_id")
-        .values("rank")[:1]
-    )
+
+
+def ranked_units(
+    *, round: Round, group_ids: Sequence[int] | None, earlier: Sequence[int] = ()
+) -> Any:
+    """Rule 7 in SQL: every unit listed in the groups with its result, its rank (RANK() over
+    the group, by the stored class order then rounded score) and its rank in the latest
+    earlier round where it was ranked in the same group (`earlier`: earlier_snapshots()), in
+    the window's order (in_name_order_within_ties finishes rule 7's), as plain values: (unit
+    id, code, name, group id, score, class, provisional, capped by (JSON text), why unranked
+    ("" when ranked), rank, previous rank, sort key)."""
+    # The class order stored with the result (unit_result_recompute writes it from the
+    # round's version) sorts as a plain column: no CASE over class codes on every row.
+    ranked = Q(res__score__isnull=False) & Q(res__class_order__isnull=False)
     live = (
         Q(merged_into__isnull=True)
         & Q(valid_from__lte=round.ends_on)
@@ -339,16 +320,26 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
     units = OrgUnit.objects.filter(group_id__isnull=False)
     if group_ids is not None:
         units = units.filter(group_id__in=list(group_ids))
+    if earlier:
+        # The latest earlier round's lines: one LEFT JOIN on the unique (snapshot, unit).
+        units = units.annotate(
+            before=FilteredRelation(
+                "published_lines",
+                condition=Q(published_lines__snapshot_id=earlier[0])
+                & Q(published_lines__group_id=F("group_id"))
+                & Q(published_lines__rank__isnull=False),
+            )
+        )
     return (
         units.annotate(
             res=FilteredRelation("results", condition=Q(results__round=round)),
         )
         .filter(live | Q(res__id__isnull=False))
         .annotate(
-            unranked=Case(
-                When(ranked, then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-            # Unranked units all tie (their order is by name): only the ranked ones compete.
+            # Unranked units have neither key: they come after every ranked unit of their
+            # group and all tie there (their order is by name), so they never push a ranked
+            # unit's rank down. No parameter in either key: the database sees the window's
+            # order and the query's as the same expressions and sorts once.
             class_key=Case(When(ranked, then=F("res__class_order"))),
             score_key=Case(When(ranked, then=F("res__score"))),
             reason=Case(
@@ -371,16 +362,21 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
             capped=Cast("res__capped_by", TextField()),
             place=Window(
                 Rank(),
-                partition_by=[F("group_id"), F("unranked")],
-                order_by=[F("class_key").asc(), F("score_key").desc()],
+                partition_by=[F("group_id")],
+                order_by=[
+                    F("class_key").asc(nulls_last=True),
+                    F("score_key").desc(nulls_last=True),
+                ],
             ),
-            previous=Coalesce(
-                Subquery(before, output_field=IntegerField()),
-                Subquery(further_back, output_field=IntegerField()),
-            ),
+            previous=_previous_rank(earlier),
         )
-        # The window's own order, then the name: the database sorts once for both.
-        .order_by("group_id", "unranked", "class_key", "-score_key", "sort_key", "pk")
+        # Exactly the window's order, which the database then needs no second sort for; the
+        # name order within ties is in_name_order_within_ties' work.
+        .order_by(
+            "group_id",
+            F("class_key").asc(nulls_last=True),
+            F("score_key").desc(nulls_last=True),
+        )
         .values_list(
             "pk",
             "code",
@@ -393,13 +389,62 @@ def ranked_units(*, round: Round, group_ids: Sequence[int] | None) -> Any:
             "reason",
             "place",
             "previous",
+            "sort_key",
         )
     )
 
 
-def _latest_snapshot_of(round_id: Any) -> Any:
-    """The id of a round's latest snapshot (an expression or an OuterRef to the round)."""
-    return RankingSnapshot.objects.filter(round_id=round_id).order_by("-number").values("pk")[:1]
+_TIE = operator.itemgetter(3, 9)  # group and window rank: equal on both, the units tie
+_BY_NAME = operator.itemgetter(11, 0)  # sort key, then id
+
+
+def in_name_order_within_ties(fetched: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of ranked_units, units that tie in rule 7's name order: by sort key, then id.
+    Tied units are those of a group with the same window rank (the same class and score, or
+    unranked: those all share the rank after the last ranked unit). Finding them is done in
+    C (map, compress); Python only sorts each run of ties, in place."""
+    keys = list(map(_TIE, fetched))
+    # The positions whose row ties with the row before it, ascending.
+    tied = itertools.compress(range(1, len(keys)), map(operator.eq, keys, keys[1:]))
+    start = end = -1
+    for position in tied:
+        if position != end:  # a new run of ties, starting at the row before
+            _sort_run(fetched, start, end)
+            start = position - 1
+        end = position + 1
+    _sort_run(fetched, start, end)
+    return fetched
+
+
+def _sort_run(rows: list[tuple[Any, ...]], start: int, end: int) -> None:
+    if end - start > 1:
+        rows[start:end] = sorted(rows[start:end], key=_BY_NAME)
+
+
+def _previous_rank(earlier: Sequence[int]) -> Any:
+    """The unit's rank in the latest earlier snapshot that ranked it in its group: the joined
+    line of the latest one (nearly every unit), else a look further back, which the database
+    runs only for the units that line misses (COALESCE stops at its first value)."""
+    if not earlier:
+        return Value(None, output_field=IntegerField())
+    if len(earlier) == 1:
+        return F("before__rank")
+    # Each older snapshot's place in time, so the lookup needs no join to order them.
+    recency = Case(
+        *(When(snapshot_id=pk, then=Value(place)) for place, pk in enumerate(earlier)),
+        output_field=IntegerField(),
+    )
+    further_back = (
+        RankingSnapshotRow.objects.filter(
+            snapshot_id__in=list(earlier[1:]),
+            unit_id=OuterRef("pk"),
+            group_id=OuterRef("group_id"),
+            rank__isnull=False,
+        )
+        .order_by(recency)
+        .values("rank")[:1]
+    )
+    return Coalesce(F("before__rank"), Subquery(further_back, output_field=IntegerField()))
 
 
 def published_rank(*, round_field: str = "round_id", unit_field: str = "unit_id") -> Subquery:
@@ -419,9 +464,11 @@ def published_rank(*, round_field: str = "round_id", unit_field: str = "unit_id"
 
 def _plain_rows(queryset: Any, *, sorts: bool = False) -> list[tuple[Any, ...]]:
     """The rows of a values_list query as the driver returns them: no per-value converter
-    (50,000 rows); the caller converts the one column that needs it. With `sorts`, the
-    ranking's sorts on PostgreSQL run without JIT (compiling the plan took longer than running
-    it) and in memory rather than spilling to disk at the default 4 MB (one statement more)."""
+        (50,000 rows); the caller converts the one column that needs it. With `sorts`, the
+        ranking's sorts on PostgreSQL run without JIT (compiling the plan took longer than running
+        it), in memory rather than spilling to disk at the default 4 MB, and with one full sort
+    after the window rather than an incremental one over its many small ties (one statement
+    more)."""
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     connection = connections[queryset.db]
@@ -433,7 +480,8 @@ def _plain_rows(queryset: Any, *, sorts: bool = False) -> list[tuple[Any, ...]]:
             return rows
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true),"
+            " set_config('enable_incremental_sort', 'off', true)"
         )
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -464,8 +512,11 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
     inspectors = _inspectors(round)
     awaiting = _awaiting(round)
     only = None if group is None else [group.pk]
+    earlier = earlier_snapshots(round)
     with _no_collection():
-        fetched = _plain_rows(ranked_units(round=round, group_ids=only), sorts=True)
+        fetched = in_name_order_within_ties(
+            _plain_rows(ranked_units(round=round, group_ids=only, earlier=earlier), sorts=True)
+        )
         _fill(rankings, fetched, class_names, inspectors, awaiting)
     return [r for r in rankings.values() if r.rows or group is not None]
 
@@ -493,7 +544,7 @@ def _fill(
     """The rows of ranked_units as RankingRows of their groups: one tuple, one row."""
     scores, loads = _Scores(), json.loads
     current_id, rows = None, None
-    for uid, code, name, gid, score, klass, prov, capped, reason, place, before in fetched:
+    for uid, code, name, gid, score, klass, prov, capped, reason, place, before, _key in fetched:
         if gid != current_id:
             current_id, rows = gid, rankings[gid].rows
         rank = None if reason else place
