@@ -18,7 +18,7 @@ from rest_framework.views import set_rollback
 
 from config.inputs import refusal_for
 from config.logs import request_id_var
-from inspections.errors import DomainError, http_status
+from inspections.errors import DomainError, http_headers, http_status
 
 # The body of every error response ("errors" cannot be a declared field: Serializer.errors).
 ErrorSerializer = inline_serializer(
@@ -44,7 +44,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(refusal.body(), status=refusal.status)
     if isinstance(exc, DomainError):
         fields = {str(k): [str(m) for m in v] for k, v in exc.fields.items()}
-        return Response(error_body(exc.message, exc.code, fields), status=http_status(exc))
+        return Response(
+            error_body(exc.message, exc.code, fields),
+            status=http_status(exc),
+            headers=http_headers(exc),
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Không tìm thấy."))
     elif isinstance(exc, DjangoPermissionDenied):

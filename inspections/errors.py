@@ -1,11 +1,12 @@
 """The one error type of the domain, and the one table that turns it into an HTTP status.
 
-The API's exception handler (api/errors.py) and the web's middleware (web/middleware.py)
-both read `http_status`; no door keeps its own mapping.
+The API's exception handler (api/errors.py) and the web's pages (web/errors.py) both read
+`http_status` and `http_headers`; no door keeps its own mapping.
 """
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from http import HTTPStatus
 
@@ -17,6 +18,8 @@ class Problem(StrEnum):
     FORBIDDEN = "forbidden"  # 403: this user may not do this
     NOT_FOUND = "not_found"  # 404: no such thing, or not yours to know about
     WRONG_STATE = "wrong_state"  # 409: not allowed in the current state
+    # 429: asked too often, come back later (TooMany says when); DRF's throttles say "throttled"
+    TOO_MANY = "throttled"
 
 
 STATUS_BY_PROBLEM: dict[Problem, HTTPStatus] = {
@@ -24,14 +27,14 @@ STATUS_BY_PROBLEM: dict[Problem, HTTPStatus] = {
     Problem.FORBIDDEN: HTTPStatus.FORBIDDEN,
     Problem.NOT_FOUND: HTTPStatus.NOT_FOUND,
     Problem.WRONG_STATE: HTTPStatus.CONFLICT,
+    Problem.TOO_MANY: HTTPStatus.TOO_MANY_REQUESTS,
 }
-# Upload refusals (and a throttled download) carry their own statuses whatever their problem says.
+# Upload refusals carry their own statuses whatever their problem says.
 STATUS_BY_CODE: dict[str, HTTPStatus] = {
     "too_large": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "too_many_pixels": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "decompression_bomb": HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "unsupported": HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-    "throttled": HTTPStatus.TOO_MANY_REQUESTS,
 }
 
 
@@ -76,5 +79,26 @@ class InspectionExists(DomainError):
         self.existing = existing
 
 
+class TooMany(DomainError):
+    """Refused because it was asked too often (downloads, sign-ins, survey answers): the doors
+    answer 429 and say in Retry-After how many seconds to wait."""
+
+    def __init__(self, message: str | Promise, *, wait: float, code: str = "") -> None:
+        super().__init__(message, problem=Problem.TOO_MANY, code=code)
+        self.retry_after = retry_seconds(wait)
+
+
+def retry_seconds(wait: float) -> int:
+    """A wait as Retry-After says it: whole seconds, rounded up, never "now"."""
+    return max(1, math.ceil(wait))
+
+
 def http_status(error: DomainError) -> HTTPStatus:
     return STATUS_BY_CODE.get(error.code) or STATUS_BY_PROBLEM[error.problem]
+
+
+def http_headers(error: DomainError) -> dict[str, str]:
+    """The headers its status needs: when to come back, for a refusal of something too often."""
+    if isinstance(error, TooMany):
+        return {"Retry-After": str(error.retry_after)}
+    return {}

@@ -25,6 +25,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from inspections.errors import TooMany, retry_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -144,3 +147,11 @@ def login_wait(request: HttpRequest) -> float | None:
     """Seconds to wait when this request's sign-in was refused by the limit per address."""
     wait = getattr(request, "login_rate_limited", None)
     return float(wait) if wait is not None else None
+
+
+def too_many_logins(wait: float) -> TooMany:
+    """The refusal both sign-in doors give past the limit per address (a page, or JSON)."""
+    message = _(
+        "Có quá nhiều lần đăng nhập từ địa chỉ của bạn. Vui lòng thử lại sau %(seconds)s giây."
+    ) % {"seconds": retry_seconds(wait)}
+    return TooMany(message, wait=wait)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from inspections.models import Inspection
 from inspections.selectors import CriterionRow
+from web.answer_controls import percent_controls
 from web.fragments import CriterionParts, fill
 from web.templatetags.checklist import as_json
 from web.templatetags.surveys import proposal_for
@@ -72,7 +73,7 @@ class CriterionWriter:
         out += ['\n<form method="post" action="', str(_e(fill(self.urls["answer"], row.code)))]
         out += ['" enctype="multipart/form-data" class="answer" data-answer>', self.csrf, "\n"]
         kept = parts.controls(row.value)
-        out += [kept if kept is not None else _percent_controls(row, code), "\n"]
+        out += [kept if kept is not None else percent_controls(row, row.code) + "\n", "\n"]
         out += ['<label for="n-', code, '">', w["note"], "</label>\n"]
         out += ['<textarea id="n-', code, '" name="note" rows="2">', str(_e(row.note))]
         out += ['</textarea>\n<p class="check"><input type="checkbox" id="f-', code]
@@ -132,34 +133,6 @@ class CriterionWriter:
 
     def _template(self, name: str, row: CriterionRow, code: str) -> str:
         return get_template(name).render({"row": row, "code": row.code})
-
-
-def _percent_controls(row: CriterionRow, code: str) -> str:
-    """web/_answer_controls.html for a percentage, whose field holds whatever was typed."""
-    criterion = row.criterion
-    guidance = criterion.display_guidance
-    out = ["\n"]
-    if guidance:
-        out += ['<p class="guide" id="g-', code, '">', str(_e(guidance)), "</p>"]
-    value = str(_e(row.field_value)) if row.value != "na" else ""
-    described = f"b-{code} e-{code}" if row.error else f"b-{code}"
-    rate = _("Tỷ lệ (%%)").replace("%%", "%")  # as {% translate %} doubles and undoes a %
-    out += ['\n\n  <label for="v-', code, '">', str(_e(rate)), "</label>\n"]
-    out += ['  <input id="v-', code, '" name="value" type="text" inputmode="decimal"']
-    out += [' autocomplete="off" value="', value, '" aria-describedby="', described, '"']
-    out += [' aria-invalid="true">' if row.error else ">", "\n"]
-    out += ['  <p class="hint" id="b-', code, '">', str(_e(_("Khung điểm"))), ": "]
-    out += [str(_e(row.band_hint)), "</p>\n  "]
-    if criterion.na_allowed:
-        out += ['<p class="check"><input type="checkbox" id="na-', code, '" name="na" value="1"']
-        out += [" checked" if row.value == "na" else "", '><label for="na-', code, '">']
-        out += [str(_e(_("Không áp dụng"))), "</label></p>"]
-    out.append("\n\n")
-    if criterion.na_allowed:
-        hint = _("Chọn “không áp dụng” cần ghi chú lý do.")
-        out += ['<p class="hint na-hint">', str(_e(hint)), "</p>"]
-    out.append("\n")
-    return "".join(out)
 
 
 def _date(moment: Any) -> str:

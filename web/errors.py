@@ -1,6 +1,7 @@
 """Error pages in the site's layout, in the reader's language, and the URLconf's handlers.
 
-The status of a refused action comes from the one table in inspections/errors.py; a view that
+The status of a refused action comes from the one table in inspections/errors.py (applied by
+`refusal_page`, the only place that answers a web refusal of something asked too often); a view that
 re-shows its form with the posted values asks `form_refusal` first, so a refusal the form
 cannot fix (forbidden, not found) still ends on its error page.
 """
@@ -19,7 +20,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from inspections.errors import DomainError, http_status
+from inspections.errors import DomainError, http_headers, http_status
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,26 @@ def error_page(request: HttpRequest, status: int, reason: str = "") -> HttpRespo
     title, explanation = PAGES.get(status, PAGES[HTTPStatus.BAD_REQUEST])
     context = {"status": status.value, "title": title, "explanation": explanation, "reason": reason}
     return render(request, "errors/page.html", context, status=status, content_type=HTML)
+
+
+def refusal_page(
+    request: HttpRequest,
+    error: DomainError,
+    template: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page of a refused action: its status and headers (Retry-After for TooMany) from the
+    one table; a page of its own (the lockout's, the survey's) where the generic one says too
+    little, given the service's message as `reason`."""
+    status = http_status(error)
+    if not template:
+        page = error_page(request, status, message_of(error))
+    else:
+        context = {"status": status.value, "reason": message_of(error), **(context or {})}
+        page = render(request, template, context, status=status, content_type=HTML)
+    for header, value in http_headers(error).items():
+        page[header] = value
+    return page
 
 
 def _reason(exception: Exception | None) -> str:

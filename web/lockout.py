@@ -10,10 +10,11 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from web.errors import HTML
+from inspections.errors import TooMany
+from web.errors import refusal_page
 
 
 def lockout_ends_at(request: HttpRequest, credentials: Any = None) -> datetime.datetime:
@@ -40,12 +41,14 @@ def lockout_response(
     if original_response is not None and original_response.status_code == 429:
         return original_response
     ends_at = lockout_ends_at(request, credentials)
-    seconds = max(0, math.ceil((ends_at - timezone.now()).total_seconds()))
+    refused = TooMany(
+        _("Đăng nhập sai quá nhiều lần"),
+        wait=(ends_at - timezone.now()).total_seconds(),
+        code="locked_out",
+    )
     context = {
         "ends_at": ends_at,
-        "minutes": max(1, math.ceil(seconds / 60)),
+        "minutes": max(1, math.ceil(refused.retry_after / 60)),
         "back": request.get_full_path(),
     }
-    response = render(request, "errors/lockout.html", context, status=429, content_type=HTML)
-    response["Retry-After"] = str(seconds)
-    return response
+    return refusal_page(request, refused, "errors/lockout.html", context)

@@ -5,23 +5,22 @@ becomes its error page, and a sign-in refused by the limit per address its 429 p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from django.contrib.auth import logout
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from inspections import policies
-from inspections.errors import DomainError, http_status
-from inspections.ratelimits import login_wait
+from inspections.errors import DomainError
+from inspections.ratelimits import login_wait, too_many_logins
 from inspections.services import two_factor
 from web.accounts import EPOCH_KEY
-from web.errors import HTML, error_page, message_of
+from web.errors import refusal_page
 
 # Pages open to a session that still owes a code or a new password.
 _ALWAYS_OPEN = ("/static/", "/i18n/", "/sw.js", "/favicon", "/quyen-rieng-tu/")
@@ -94,7 +93,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        return error_page(request, http_status(exception), message_of(exception))
+        return refusal_page(request, exception)
 
 
 class LoginRateLimitMiddleware:
@@ -110,13 +109,9 @@ class LoginRateLimitMiddleware:
         wait = login_wait(request)
         if wait is None or request.path.startswith("/api/"):
             return response
-        seconds = max(1, math.ceil(wait))
-        page = render(
+        return refusal_page(
             request,
+            too_many_logins(wait),
             "errors/too_many_logins.html",
-            {"seconds": seconds, "back": request.get_full_path()},
-            status=429,
-            content_type=HTML,
+            {"back": request.get_full_path()},
         )
-        page["Retry-After"] = str(seconds)
-        return page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.conf import settings
@@ -16,8 +15,7 @@ from inspections import policies
 from inspections.evidence_archive import ZIP_TYPE
 from inspections.personal_data_archive import personal_data_chunks, zip_name
 from inspections.selectors.retention import retention_summary
-from inspections.services.personal_data import DownloadThrottled, personal_data_download
-from web.errors import error_page
+from inspections.services.personal_data import personal_data_download
 
 
 def retention_figures() -> dict[str, Any]:
@@ -50,14 +48,10 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def personal_data(request: HttpRequest) -> HttpResponseBase:
-    """The person's own data as a ZIP, streamed; a form post (CSRF) because it is recorded."""
+    """The person's own data as a ZIP, streamed; a form post (CSRF) because it is recorded.
+    Too many downloads this hour: the middleware's 429 page, with Retry-After."""
     person = policies.acting(request.user)
-    try:
-        personal_data_download(by=person, person=person)
-    except DownloadThrottled as refused:
-        response = error_page(request, 429, refused.message)
-        response["Retry-After"] = str(math.ceil(refused.wait))
-        return response
+    personal_data_download(by=person, person=person)
     download = StreamingHttpResponse(personal_data_chunks(person), content_type=ZIP_TYPE)
     download["Content-Disposition"] = f'attachment; filename="{zip_name(person)}"'
     download["Cache-Control"] = "private, no-store"

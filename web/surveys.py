@@ -39,7 +39,7 @@ from inspections.services.surveys import (
     survey_point_set_active,
     survey_submit,
 )
-from web.errors import form_refusal, message_of
+from web.errors import form_refusal, message_of, refusal_page
 from web.survey_forms import HideCommentForm, PublicSurveyForm, SurveyPointForm
 
 REPEAT_HOURS = 12  # a browser that answered a desk within this is not counted again
@@ -216,15 +216,13 @@ def _survey_public(request: HttpRequest, token: str, lang: str) -> HttpResponse:
                 address=client_ip(request),
                 repeat=repeat,
             )
-            if submission.response is None:
-                page = render(
+            if submission.refused is not None:
+                return refusal_page(
                     request,
+                    submission.refused,
                     "web/surveys/public_busy.html",
                     {"point": point, "lang": lang},
-                    status=429,
                 )
-                page["Retry-After"] = str(max(1, int(submission.wait)))
-                return page
             done = redirect(
                 reverse("survey-thanks", args=[point.token]) + ("?lang=en" if lang == "en" else "")
             )

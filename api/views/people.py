@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from api.errors import ErrorSerializer
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
 from inspections import policies, ratelimits, services
+from inspections.errors import TooMany
 from inspections.models import ApiToken, display_name
 from inspections.services import two_factor
 
@@ -58,34 +58,6 @@ class MeSerializer(UserBriefSerializer):
     email = serializers.EmailField(allow_blank=True)
     roles = RoleSerializer(many=True)
     units = UnitBriefSerializer(many=True)
-
-
-class LoginLockedOut(exceptions.APIException):
-    """429 with Retry-After (DRF's handler reads `wait`); web sign-ins get web/lockout.py's page."""
-
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "locked_out"
-
-    def __init__(self) -> None:
-        super().__init__(lockout_message())
-        self.wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
-
-
-class LoginRateLimited(exceptions.APIException):
-    """Too many sign-in attempts from one address: a 429 like a throttle's, with Retry-After."""
-
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "throttled"
-
-    def __init__(self, wait: float) -> None:
-        self.wait = max(1, math.ceil(wait))
-        super().__init__(too_many_logins_message(self.wait))
-
-
-def too_many_logins_message(wait: float) -> str:
-    return _(
-        "Có quá nhiều lần đăng nhập từ địa chỉ của bạn. Vui lòng thử lại sau %(seconds)s giây."
-    ) % {"seconds": max(1, math.ceil(wait))}
 
 
 def lockout_message() -> str:
@@ -140,12 +112,14 @@ class TokenView(ApiView):
             password=body.validated_data["password"],
         )
         # Axes (the first backend) flags the request once this username and address are locked,
-        # the limit per address (the second) once the address tried too often.
+        # the limit per address (the second) once the address tried too often: a 429 with
+        # Retry-After here (api/errors.py), the lockout's own page on the web (web/lockout.py).
         if getattr(request._request, "axes_locked_out", False):
-            raise LoginLockedOut()
+            cool_off = settings.AXES_COOLOFF_TIME.total_seconds()
+            raise TooMany(lockout_message(), wait=cool_off, code="locked_out")
         wait = ratelimits.login_wait(request._request)
         if wait is not None:
-            raise LoginRateLimited(wait)
+            raise ratelimits.too_many_logins(wait)
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"password": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]}

@@ -7,23 +7,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from inspections import policies, ratelimits
-from inspections.errors import DomainError, Problem
+from inspections.errors import DomainError, Problem, TooMany
 from inspections.policies import Actor
 from inspections.services.audit import record_event
 
 PERIOD = 3600
-
-
-class DownloadThrottled(DomainError):
-    """Too many downloads this hour; `wait` is the number of seconds until the next one."""
-
-    def __init__(self, wait: float) -> None:
-        super().__init__(
-            _("Bạn đã tải dữ liệu cá nhân nhiều lần trong giờ qua. Hãy thử lại sau."),
-            problem=Problem.WRONG_STATE,
-            code="throttled",
-        )
-        self.wait = wait
 
 
 def personal_data_download(*, by: Actor, person: Actor) -> None:
@@ -36,5 +24,8 @@ def personal_data_download(*, by: Actor, person: Actor) -> None:
     if limit:
         verdict = ratelimits.hit("personal_data", str(person.pk), limit=limit, period=PERIOD)
         if not verdict.allowed:
-            raise DownloadThrottled(verdict.wait)
+            raise TooMany(
+                _("Bạn đã tải dữ liệu cá nhân nhiều lần trong giờ qua. Hãy thử lại sau."),
+                wait=verdict.wait,
+            )
     record_event(actor=by, action="personal_data_downloaded", target=person)

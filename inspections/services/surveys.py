@@ -17,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from inspections import policies
-from inspections.errors import DomainError, Problem
+from inspections.errors import DomainError, Problem, TooMany
 from inspections.models import OrgUnit, SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.policies import Actor
 from inspections.ratelimits import hit
@@ -91,7 +91,7 @@ class SurveyAnswers:
 @dataclass(frozen=True)
 class Submission:
     response: SurveyResponse | None  # None: refused by the rate limit, nothing stored
-    wait: float = 0.0
+    refused: TooMany | None = None  # why, and when to come back: the page shows it
 
 
 def address_hash(address: str | None, day: datetime.date) -> str:
@@ -133,7 +133,11 @@ def survey_submit(
     )
     if not verdict.allowed:
         _flag_burst(point, day, hashed, now)
-        return Submission(None, verdict.wait)
+        message = _(
+            "Có quá nhiều ý kiến được gửi từ cùng một mạng trong thời gian ngắn. Ý kiến này chưa"
+            " được ghi nhận; xin ông/bà thử lại sau ít phút."
+        )
+        return Submission(None, TooMany(message, wait=verdict.wait))
     comment = " ".join(answers.comment.split())[:COMMENT_MAX]
     held = comment_screen(comment) if comment else ""
     status = SurveyResponse.Comment.NONE

@@ -107,6 +107,9 @@ def test_a_refused_answer_says_so_and_when_to_come_back(desk: Any, settings: Any
     refused = Client().post(public(desk), GOOD)
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "chưa được ghi nhận" in refused.content.decode()
+    english = Client().post(public(desk) + "?lang=en", GOOD)
+    assert english.status_code == 429 and int(english["Retry-After"]) > 0
+    assert "This answer was not recorded" in english.content.decode()
 
 
 def test_the_survey_path_is_left_out_of_the_logs() -> None:

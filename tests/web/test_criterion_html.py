@@ -3,13 +3,17 @@ a person typed is escaped as the template escaped it, and the page reads as befo
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
 from inspections.services import answer_set, photo_attach
 from tests.factories import jpeg_bytes
+from web.answer_controls import percent_controls
 
 
 def test_what_was_typed_is_escaped_and_each_photo_has_its_links(
@@ -53,3 +57,52 @@ def test_a_refused_answer_shows_its_error_beside_what_was_typed(
     assert '<p class="msg msg--error" role="alert" id="e-A1">' in html
     assert 'data-state="failed"' in html
     assert "&lt;script&gt;</textarea>" in html and "<script>" not in html.split("</main>")[0]
+
+
+def _percent_row(value: str, error: str = "") -> SimpleNamespace:
+    criterion = SimpleNamespace(display_guidance="Đo <tại chỗ>", na_allowed=True)
+    return SimpleNamespace(
+        kind="percent",
+        value=value,
+        field_value=value,
+        error=error,
+        band_hint="≥ 90: 4 điểm",
+        criterion=criterion,
+    )
+
+
+@pytest.mark.parametrize(
+    ("names", "form"), [(("value", "na"), ""), (("v-D1", "na-D1"), "revise-form")]
+)
+def test_the_answer_template_gives_a_percentage_the_one_writer_s_field(
+    names: tuple[str, str], form: str
+) -> None:
+    """The edition's preview and the revise form include the template; its percentage is
+    web/answer_controls.py's markup, as the checklist's is: written in one place."""
+    value_name, na_name = names
+    for row in (_percent_row("97,5", error="Sai <b>"), _percent_row("na")):
+        context = {"c": row.criterion, "row": row, "code": "D1", "form_id": form}
+        rendered = render_to_string(
+            "web/_answer_controls.html", {**context, "value_name": value_name, "na_name": na_name}
+        )
+        written = percent_controls(row, "D1", value_name=value_name, na_name=na_name, form_id=form)
+        assert rendered == written + "\n"
+    tied = f' form="{form}"' if form else ""
+    assert (
+        f'<input id="v-D1" name="{value_name}"{tied} type="text" inputmode="decimal"'
+        ' autocomplete="off" value="" aria-describedby="b-D1">'
+    ) in written
+    assert f'name="{na_name}" value="1"{tied} checked><label for="na-D1">' in written
+    assert '<p class="guide" id="g-D1">Đo &lt;tại chỗ&gt;</p>' in written
+
+
+def test_the_checklist_writes_a_typed_percentage_with_its_error(
+    inspection: Any, inspector_client: Client
+) -> None:
+    url = reverse("answer", args=[inspection.pk, "D1"])
+    html = inspector_client.post(url, {"value": "1<01", "note": ""}).content.decode()
+    assert (
+        '<input id="v-D1" name="value" type="text" inputmode="decimal" autocomplete="off"'
+        ' value="1&lt;01" aria-describedby="b-D1 e-D1" aria-invalid="true">'
+    ) in html
+    assert '<label for="v-D1">Tỷ lệ (%)</label>' in html

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.errors import exception_handler
-from inspections.errors import STATUS_BY_CODE, DomainError, Problem, http_status
+from inspections.errors import STATUS_BY_CODE, DomainError, Problem, TooMany, http_status
 from inspections.models import CorrectiveAction
 from tests.accounts import sign_in
 from tests.factories import make_user
@@ -169,7 +169,8 @@ def test_a_refusal_no_view_caught_is_the_page_of_its_status_with_the_services_me
 @pytest.mark.parametrize(
     "error",
     [DomainError("x", problem=problem) for problem in Problem]
-    + [DomainError("x", code=code) for code in STATUS_BY_CODE],
+    + [DomainError("x", code=code) for code in STATUS_BY_CODE]
+    + [TooMany("x", wait=2.5, code="too_many_wait")],
     ids=lambda error: error.code,
 )
 def test_the_api_and_the_pages_read_one_table(error: DomainError) -> None:
@@ -179,6 +180,9 @@ def test_the_api_and_the_pages_read_one_table(error: DomainError) -> None:
     api = exception_handler(error, {})
     assert page is not None and api is not None
     assert page.status_code == api.status_code == http_status(error)
+    assert page.get("Retry-After") == api.get("Retry-After")
+    if isinstance(error, TooMany):
+        assert page["Retry-After"] == "3"  # rounded up, on both doors
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
