@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import itertools
 import json
 import operator
 from collections.abc import Iterator, Sequence
@@ -394,31 +393,18 @@ def ranked_units(
     )
 
 
-_TIE = operator.itemgetter(3, 9)  # group and window rank: equal on both, the units tie
-_BY_NAME = operator.itemgetter(11, 0)  # sort key, then id
+# Group, window rank, sort key, id: the window's order (rows of a group with the same rank
+# tie: the same class and score, or unranked, which all share the rank after the last ranked
+# unit), then rule 7's name order within ties.
+_RULE_7_ORDER = operator.itemgetter(3, 9, 11, 0)
 
 
 def in_name_order_within_ties(fetched: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The rows of ranked_units, units that tie in rule 7's name order: by sort key, then id.
-    Tied units are those of a group with the same window rank (the same class and score, or
-    unranked: those all share the rank after the last ranked unit). Finding them is done in
-    C (map, compress); Python only sorts each run of ties, in place."""
-    keys = list(map(_TIE, fetched))
-    # The positions whose row ties with the row before it, ascending.
-    tied = itertools.compress(range(1, len(keys)), map(operator.eq, keys, keys[1:]))
-    start = end = -1
-    for position in tied:
-        if position != end:  # a new run of ties, starting at the row before
-            _sort_run(fetched, start, end)
-            start = position - 1
-        end = position + 1
-    _sort_run(fetched, start, end)
+    """The rows of ranked_units, units that tie in rule 7's name order (by sort key, then id).
+    The rows come in the window's order already, so the sort only reorders runs of ties, and
+    its keys and comparisons run in C."""
+    fetched.sort(key=_RULE_7_ORDER)
     return fetched
-
-
-def _sort_run(rows: list[tuple[Any, ...]], start: int, end: int) -> None:
-    if end - start > 1:
-        rows[start:end] = sorted(rows[start:end], key=_BY_NAME)
 
 
 def _previous_rank(earlier: Sequence[int]) -> Any:
