@@ -178,6 +178,8 @@ def page_urls(inspection: Inspection) -> dict[str, str]:
 
 
 def fill(pattern: str, value: object) -> str:
+    if isinstance(value, uuid.UUID):  # hex digits and hyphens: nothing to quote
+        return pattern.replace(SLOT, str(value))
     return pattern.replace(SLOT, quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
