@@ -191,8 +191,9 @@ def _database(url: str) -> dict[str, Any]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN,
         # so two concurrent autosaves queue on the busy timeout instead of failing with
-        # "database is locked" when a read lock is upgraded.
-        config["CONN_MAX_AGE"] = 0
+        # "database is locked" when a read lock is upgraded. Connections are kept like
+        # PostgreSQL's (one per thread): opening one runs the PRAGMAs and makes SQLite read
+        # the schema again, a few milliseconds of every page (bench/checklist_page.py).
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -24,7 +24,13 @@ from inspections.photos import max_bytes
 from inspections.selectors import Checklist, CriterionRow, build_checklist, visible_inspection
 from web.criterion_html import CriterionWriter
 from web.errors import form_refusal, message_of
-from web.fragments import checklist_words, criterion_parts, page_urls, page_words
+from web.fragments import (
+    checklist_words,
+    criterion_parts,
+    page_dialogs,
+    page_urls,
+    page_words,
+)
 
 
 def _to_place(inspection: Inspection, code: str) -> HttpResponseRedirect:
@@ -51,6 +57,7 @@ def _render_checklist(
         "round_locked": not policies.round_takes_changes(inspection),
         "api": reverse("api:inspection", args=[inspection.pk]),
         "page_words": page_words(),
+        "dialogs": page_dialogs(),  # web/_viewer.html and web/_annotate.html, kept
     }
     return render(request, "web/checklist.html", context, status=status)
 

@@ -11,12 +11,12 @@ output was checked byte for byte against the template it replaces.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
-from django.utils import dateformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
@@ -24,12 +24,19 @@ from django.utils.translation import gettext as _
 
 from inspections.models import Inspection
 from inspections.selectors import CriterionRow
+from inspections.selectors.indicators import INDICATOR_CODES
 from web.answer_controls import percent_controls
 from web.fragments import CriterionParts, fill
 from web.templatetags.checklist import as_json
 from web.templatetags.surveys import proposal_for
 
 _e = conditional_escape
+
+
+def _x(text: str) -> str:
+    """A plain str (never SafeData) escaped as conditional_escape would, without its lazy
+    wrapper: ids, addresses, captions of each photo."""
+    return escape(text)
 
 
 class CriterionWriter:
@@ -48,9 +55,11 @@ class CriterionWriter:
         token = _e(get_token(request))  # as {% csrf_token %} writes it
         self.csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         self.proposal_context = {"user": getattr(request, "user", None)}
+        self.proposals_read = False
+        self.alt = _("Ảnh minh chứng %(code)s (%(n)s)")  # translated once per page
 
     def html(self, row: CriterionRow, parts: CriterionParts) -> SafeString:
-        w, code = self.words, str(_e(row.code))
+        w, code = self.words, _x(row.code)
         out = ['\n<article class="crit']
         if row.returned:
             out.append(" crit--returned")
@@ -70,7 +79,7 @@ class CriterionWriter:
             out += ['<p class="msg msg--error" role="alert" id="e-', code, '">']
             out += ['<span aria-hidden="true">⚠ </span>', str(_e(row.error)), "</p>\n"]
         out.append(self._proposal(row.code))
-        out += ['\n<form method="post" action="', str(_e(fill(self.urls["answer"], row.code)))]
+        out += ['\n<form method="post" action="', _x(fill(self.urls["answer"], row.code))]
         out += ['" enctype="multipart/form-data" class="answer" data-answer>', self.csrf, "\n"]
         kept = parts.controls(row.value)
         out += [kept if kept is not None else percent_controls(row, row.code) + "\n", "\n"]
@@ -84,33 +93,34 @@ class CriterionWriter:
             out.append(self._photo(photo, code, n))
         out += ["\n</ul>\n", parts.files, "\n</form>\n"]
         for photo in row.photos:
-            pk = str(_e(str(photo.pk)))
-            delete = str(_e(fill(self.urls["delete"], photo.pk)))
+            pk = _x(str(photo.pk))
+            delete = _x(fill(self.urls["delete"], photo.pk))
             out += ['<form id="rm-', pk, '" method="get" action="', delete, '" hidden></form>']
         out.append("\n</article>\n")
         return SafeString("".join(out))
 
     def _photo(self, photo: Any, code: str, n: int) -> str:
-        w, pk = self.words, str(_e(str(photo.pk)))
-        display = str(_e(fill(self.urls["display"], photo.pk)))
+        w, pk = self.words, _x(str(photo.pk))
+        display = _x(fill(self.urls["display"], photo.pk))
         out = ["\n  <li>"]
         if photo.thumbnail:
-            alt = _("Ảnh minh chứng %(code)s (%(n)s)") % {"code": code, "n": n}
+            alt = self.alt % {"code": code, "n": n}
             if photo.captured_at:
                 when = f"{w['taken']} {_date(photo.captured_at)}"
             else:
                 when = f"{w['sent']} {_date(photo.uploaded_at)}"
-            caption = str(_e(photo.caption)) if photo.caption else alt
-            thumbnail = str(_e(fill(self.urls["thumbnail"], photo.pk)))
+            caption = _x(photo.caption) if photo.caption else alt
+            thumbnail = _x(fill(self.urls["thumbnail"], photo.pk))
             # A blurred or annotated photo's copies have new addresses: no cache keeps the old.
-            version = f"?v={_e(photo.copies_version)}" if photo.copies_version else ""
+            copies = photo.copies_version
+            version = f"?v={_x(copies)}" if copies else ""
             out += ['<a class="thumb" href="', display, version, '" data-view data-caption="']
             out += [caption, '" data-time="', when, '"><img src="', thumbnail, version]
             out += ['" alt="', alt, '" width="88" height="88" loading="lazy"></a>\n  ']
-            page = str(_e(fill(self.urls["photo"], photo.pk)))
-            drawings = str(_e(as_json(photo.annotations)))
+            page = _x(fill(self.urls["photo"], photo.pk))
+            drawings = _x(as_json(photo.annotations))
             out += ['<a class="btn btn--quiet btn--small" href="', page, '" data-annotate="']
-            out += [str(_e(fill(self.urls["annotations"], photo.pk))), '" data-annotations="']
+            out += [_x(fill(self.urls["annotations"], photo.pk)), '" data-annotations="']
             out += [drawings, '"><span aria-hidden="true">✎ </span>', w["annotate"]]
             out.append(f'<span class="sr"> {n}</span></a>')
             kind, remove = "photo", w["remove_photo"]
@@ -125,7 +135,11 @@ class CriterionWriter:
 
     def _proposal(self, code: str) -> str:
         """web/surveys/_proposal.html: read for every page (the same queries for any model),
-        rendered only where there is one."""
+        rendered only where there is one. Once read (at the first criterion, so any model
+        runs the same queries), only the indicators' criteria can have one."""
+        if self.proposals_read and code not in INDICATOR_CODES:
+            return "\n"
+        self.proposals_read = True
         if proposal_for(self.proposal_context, self.inspection, code) is None:
             return "\n"
         context = {"inspection": self.inspection, "code": code}
@@ -136,5 +150,7 @@ class CriterionWriter:
 
 
 def _date(moment: Any) -> str:
-    """As the template's `|date:'d/m/Y H:i'`: in the current time zone."""
-    return str(_e(dateformat.format(localtime(moment), "d/m/Y H:i")))
+    """As the template's `|date:'d/m/Y H:i'` (in the current time zone), without
+    dateformat's parsing of the format for each photo."""
+    t = localtime(moment)
+    return f"{t.day:02d}/{t.month:02d}/{t.year:04d} {t.hour:02d}:{t.minute:02d}"

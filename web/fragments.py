@@ -35,13 +35,15 @@ from inspections.models import AnswerType, Criterion, Inspection, ModelVersion
 from inspections.scoring import LEVELS
 from inspections.selectors import CriterionLabels, criterion_labels
 
+# The checklist's two dialogs (the photo viewer, the drawing): words and addresses only.
+_DIALOGS = {"viewer": "web/_viewer.html", "annotate": "web/_annotate.html"}
 _TEMPLATES = (
     "web/_criterion_head.html",
     "web/_answer_controls.html",
     "web/_criterion_files.html",
     "web/_checklist_words.html",
 )
-_INCLUDED = ("web/_file_field.html",)
+_INCLUDED = ("web/_file_field.html", *_DIALOGS.values())
 _LEVELS = [str(level) for level in LEVELS]
 _KEPT_ENTRIES = 64  # versions × languages in use at once: a handful
 _KEPT: OrderedDict[tuple[object, ...], object] = OrderedDict()
@@ -135,6 +137,16 @@ def page_words() -> SafeString:
     return _kept(key, _render_words)  # type: ignore[return-value]
 
 
+def page_dialogs() -> dict[str, SafeString]:
+    """The checklist's dialogs, the same for every checklist in a language."""
+    key = ("dialogs", get_language() or "")
+    return _kept(key, _render_dialogs)  # type: ignore[return-value]
+
+
+def _render_dialogs() -> dict[str, SafeString]:
+    return {name: SafeString(render_to_string(path)) for name, path in _DIALOGS.items()}
+
+
 def _render_all(criteria: Iterable[Criterion]) -> dict[str, CriterionParts]:
     return {labels.code: _render(labels) for labels in criterion_labels(criteria)}
 
@@ -178,6 +190,8 @@ def page_urls(inspection: Inspection) -> dict[str, str]:
 
 
 def fill(pattern: str, value: object) -> str:
+    if isinstance(value, uuid.UUID):  # hex digits and hyphens: nothing to quote
+        return pattern.replace(SLOT, str(value))
     return pattern.replace(SLOT, quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@"))
 
 

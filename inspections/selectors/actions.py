@@ -176,16 +176,22 @@ def unit_live_actions(user: Viewer, unit: OrgUnit) -> list[ActionStory]:
 
 def earlier_round_actions(inspection: Inspection) -> list[CorrectiveAction]:
     """The unit's actions of the latest earlier round that had any (withdrawn ones aside):
-    what the follow-up criterion asks the inspector to check. One query."""
+    what the follow-up criterion asks the inspector to check. The round first, a small query,
+    then its actions only when there is one: building the ORM's single query with the round
+    as a subquery cost more than both (it ran on every checklist, mostly to find nothing)."""
     earlier = CorrectiveAction.objects.filter(
         unit_id=inspection.unit_id,
         inspection__kind=Inspection.Kind.OFFICIAL,
         inspection__round__starts_on__lt=inspection.round.starts_on,
     ).exclude(status=CorrectiveAction.Status.SUPERSEDED)
-    latest = earlier.order_by("-inspection__round__starts_on", "-inspection__round_id").values(
-        "inspection__round_id"
-    )[:1]
-    rows = earlier.filter(inspection__round_id__in=latest).select_related(
+    latest = (
+        earlier.order_by("-inspection__round__starts_on", "-inspection__round_id")
+        .values_list("inspection__round_id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    rows = earlier.filter(inspection__round_id=latest).select_related(
         "criterion", "inspection__round"
     )
     return list(with_overdue(rows).order_by("criterion__section__order", "criterion__order"))

@@ -201,9 +201,9 @@ def _decimal(text: str | None) -> Decimal | None:
 
 
 def build_checklist(inspection: Inspection, *, with_levels: bool = False) -> Checklist:
-    """Answers and photos: two queries, whatever their numbers (three with last round's
-    actions on the follow-up criterion); a published version's sections and criteria are
-    read once per process (catalogue_for_version), a draft's here."""
+    """Answers and photos: two queries, whatever their numbers (one more for last round on
+    the follow-up criterion, two when it had actions); a published version's sections and
+    criteria are read once per process (catalogue_for_version), a draft's here."""
     criteria = catalogue_for_version(inspection.round.version).criteria.values()
     answers = {a.criterion_id: a for a in Answer.objects.filter(inspection=inspection)}
     photos: dict[int | None, list[EvidencePhoto]] = {}

@@ -10,6 +10,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.timezone import localtime
 
 from inspections.services import answer_set, photo_attach
 from tests.factories import jpeg_bytes
@@ -44,6 +46,10 @@ def test_what_was_typed_is_escaped_and_each_photo_has_its_links(
     assert f'<form id="rm-{photo.pk}" method="get"' in html
     assert f'data-remove="{photo.pk}" data-file-kind="photo"' in html
     assert '<p class="status" data-status data-state="saved" role="status">' in html
+    # The time as the template's |date:'d/m/Y H:i' wrote it, in the reader's time zone.
+    moment = photo.captured_at or photo.uploaded_at
+    said = "Chụp lúc" if photo.captured_at else "Gửi lúc"
+    assert f'data-time="{said} {dateformat.format(localtime(moment), "d/m/Y H:i")}"' in html
 
 
 def test_a_refused_answer_shows_its_error_beside_what_was_typed(
