@@ -4,9 +4,11 @@
     .venv/bin/python bench/load.py --inspectors 50 --photos 4
     .venv/bin/python bench/load.py --national        # 100 inspectors at once
     .venv/bin/python bench/load.py --checkout ../wt-base --database bench_load_base
+    .venv/bin/python bench/load.py --cpu             # CPU per kind of request (cpu_wsgi.py)
 
 Each simulated inspector creates an inspection with a client-made id, answers every
-criterion (PUT) and uploads photos (multipart POST with client ids), from its own thread.
+criterion (PUT) and uploads photos of its own (multipart POST with client ids), from its own
+thread.
 A share of requests (--replay, 10 % by default) is sent twice as a flaky network would:
 half of them again after the first answer, half at the same moment from a second thread.
 Afterwards the database must hold every inspection, answer and photo exactly once, with no
