@@ -3,9 +3,12 @@
     .venv/bin/python bench/load.py --inspectors 20
     .venv/bin/python bench/load.py --inspectors 50 --photos 4
     .venv/bin/python bench/load.py --national        # 100 inspectors at once
+    .venv/bin/python bench/load.py --checkout ../wt-base --database bench_load_base
+    .venv/bin/python bench/load.py --cpu             # CPU per kind of request (cpu_wsgi.py)
 
 Each simulated inspector creates an inspection with a client-made id, answers every
-criterion (PUT) and uploads photos (multipart POST with client ids), from its own thread.
+criterion (PUT) and uploads photos of its own (multipart POST with client ids), from its own
+thread.
 A share of requests (--replay, 10 % by default) is sent twice as a flaky network would:
 half of them again after the first answer, half at the same moment from a second thread.
 Afterwards the database must hold every inspection, answer and photo exactly once, with no
@@ -142,12 +145,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str]) -> Iterator[int]:
+def gunicorn(env: dict[str, str], cpu_log: Path | None = None) -> Iterator[int]:
     port = free_port()
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py"]
+    extra = {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+    if cpu_log is not None:
+        # The checkout's app inside bench/cpu_wsgi.py, which counts each request's CPU.
+        command.append("cpu_wsgi:application")
+        here = str(Path(__file__).resolve().parent)
+        extra |= {"BENCH_CPU_LOG": str(cpu_log), "PYTHONPATH": f"{ROOT}:{here}"}
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py"],
+        command,
         cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        env={**env, **extra},
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -344,7 +354,29 @@ def report(tally: Tally, elapsed: float, inspectors: int) -> None:
         print(f"  {line}")
 
 
+def cpu_report(log: Path) -> None:
+    """Mean CPU per request kind (the serving thread's, its PostgreSQL backend's) and wall."""
+    rows: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines() if log.exists() else []:
+        kind, *values = json.loads(line)
+        row = rows.setdefault(kind, [0, 0.0, 0.0, 0.0])
+        for i, value in enumerate(values):
+            row[i] += value
+    print("CPU per request kind (mean ms: app thread, PostgreSQL backend; wall; total s):")
+    for kind, (count, cpu, db, wall) in sorted(rows.items(), key=lambda r: -r[1][1]):
+        print(
+            f"  {kind[:60]:60} n={count:4.0f}  app {cpu / count * 1000:6.1f}  db"
+            f" {db / count * 1000:5.1f}  wall {wall / count * 1000:6.0f}  total {cpu + db:5.1f}"
+        )
+    count = sum(r[0] for r in rows.values())
+    print(
+        f"  all: app {sum(r[1] for r in rows.values()):.1f} s,"
+        f" db {sum(r[2] for r in rows.values()):.1f} s for {count:.0f} requests"
+    )
+
+
 def main() -> int:
+    global ROOT
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inspectors", type=int, default=20)
     parser.add_argument(
@@ -352,9 +384,26 @@ def main() -> int:
     )
     parser.add_argument("--database", default=BENCH_DB, help="the throwaway database's name")
     parser.add_argument("--photos", type=int, default=3, help="photos per inspector")
+    parser.add_argument(
+        "--reused-photos",
+        action="store_true",
+        help="every inspector uploads the same files (each upload then finds every other copy)",
+    )
     parser.add_argument("--photo-side", type=int, default=2048, help="longest side, pixels")
     parser.add_argument("--replay", type=float, default=0.10, help="share of requests sent twice")
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        default=ROOT,
+        help="serve this checkout's code (e.g. an older commit's worktree) with this workload",
+    )
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="serve through bench/cpu_wsgi.py: CPU per request kind, in the app and PostgreSQL",
+    )
     args = parser.parse_args()
+    ROOT = args.checkout.resolve()
     if args.national:
         args.inspectors = 100
     admin_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -370,26 +419,42 @@ def main() -> int:
         os.environ.update({k: v for k, v in env.items() if not k.startswith("GUNICORN_")})
         plan = prepare(args.inspectors)
         plan["photo_criteria"] = plan["evidence"][: args.photos]
-        photos = [photo_bytes(seed, args.photo_side) for seed in range(4)]
+        # Each inspector's own pictures, made before the clock starts: the same file from
+        # every phone would be evidence reused across units, which every upload then reports
+        # (--reused-photos measures that case).
+        shared = [photo_bytes(seed, args.photo_side) for seed in range(args.photos)]
+        photos = [
+            shared
+            if args.reused_photos
+            else [photo_bytes(seed, args.photo_side) for seed in range(args.photos)]
+            for _ in plan["people"]
+        ]
         print(
             f"{len(plan['criteria'])} criteria, {len(plan['photo_criteria'])} photos of "
-            f"{len(photos[0]) // 1024} KB per inspector; gunicorn with 2 workers, PostgreSQL"
+            f"{len(photos[0][0]) // 1024} KB per inspector; gunicorn with 2 workers, PostgreSQL"
         )
         tally = Tally()
-        with gunicorn(env) as port:
+        cpu_log = Path(scratch) / "cpu.jsonl" if args.cpu else None
+        with gunicorn(env, cpu_log) as port:
             crew = [
                 Inspector(
-                    port, plan, person, tally=tally, replay=args.replay, photos=photos, seed=i
+                    port, plan, person, tally=tally, replay=args.replay, photos=photos[i], seed=i
                 )
                 for i, person in enumerate(plan["people"])
             ]
             started = time.perf_counter()
+            own_cpu = time.process_time()
             for inspector in crew:
                 inspector.start()
             for inspector in crew:
                 inspector.join()
             elapsed = time.perf_counter() - started
+            own_cpu = time.process_time() - own_cpu
         report(tally, elapsed, args.inspectors)
+        if cpu_log is not None:
+            cpu_report(cpu_log)
+        # The generator shares the machine's cores with the server: its own cost, for comparison.
+        print(f"load generator CPU while sending: {own_cpu:.1f} s")
         problems = check_database(plan, crew, media)
         print(
             "database: "

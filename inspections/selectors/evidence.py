@@ -160,16 +160,23 @@ def unit_of(photo: Any) -> tuple[Any, str]:
 
 
 def evidence_matches(photos: list[Any]) -> dict[Any, list[Match]]:
-    """photo id → the photos of other owners it repeats, for photos of one owner (one query).
+    """photo id → the photos of other owners it repeats (two queries whatever the number of
+    photos and owners: keep it to a few dozen photos, each brings its band probes).
     A response's photo that repeats the inspector's photo of the same criterion in the
     inspection the action came from is told apart: the "fix" is the problem photo again."""
     if not photos:
         return {}
-    kind, owner_id = owner_of(photos[0])
-    exclude = Q(pk__in=[p.pk for p in photos]) | Q(**{f"{kind}_id": owner_id})
+    owners = {owner_of(photo) for photo in photos}
+    if len(owners) == 1:  # the other photos of the owner are never candidates: not read
+        ((kind, owner_id),) = owners
+        exclude = Q(pk__in=[p.pk for p in photos]) | Q(**{f"{kind}_id": owner_id})
+    else:  # a photo of one owner may repeat a photo of another in the same list
+        exclude = Q()
     found: dict[Any, list[Match]] = {}
     for photo, other, same_file, apart in _pairs(photos, _candidates(photos, exclude=exclude)):
         other_kind, other_owner = owner_of(other)
+        if (other_kind, other_owner) == owner_of(photo):
+            continue  # the same owner's photos repeat each other freely
         other_unit, other_name = unit_of(other)
         action = photo.action_response.action if photo.action_response_id else None
         is_finding = (

@@ -68,7 +68,9 @@ def photos_check(*, photos: Iterable[EvidencePhoto], related: bool = True) -> li
         by_owner.setdefault(owner_of(photo), []).append(photo)
     now = timezone.now()
     touched: set[Any] = set()
-    for group in by_owner.values():
+    for group in _batches(list(by_owner.values())):
+        # The photos of several owners looked up together: a file reused by k inspections
+        # makes each new copy check the k others again, in two queries rather than 2k.
         matches = evidence_matches(group)
         for photo in group:
             found = matches.get(photo.pk, [])
@@ -92,6 +94,18 @@ def photos_check(*, photos: Iterable[EvidencePhoto], related: bool = True) -> li
     if related and others:
         photos_check(photos=list(EvidencePhoto.objects.filter(pk__in=others)), related=False)
     return fresh
+
+
+def _batches(groups: list[list[EvidencePhoto]], size: int = 50) -> list[list[EvidencePhoto]]:
+    """Whole owner groups gathered into lists of about `size` photos (each photo adds its hash
+    probes to the candidates' query)."""
+    batches: list[list[EvidencePhoto]] = []
+    for group in groups:
+        if batches and len(batches[-1]) + len(group) <= size:
+            batches[-1].extend(group)
+        else:
+            batches.append(list(group))
+    return batches
 
 
 def _position_flags_kept(

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from inspections.selectors.notifications import office_people
 from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
+from inspections.services.locking import ANSWER_FIELDS, locked_inspection
 from inspections.services.notifications import notify
 from inspections.services.records import record_number_allocate, record_prepare_after_commit
 from inspections.services.results import (
@@ -159,7 +159,10 @@ def require_editor(inspection: Inspection, by: Actor, *, team: bool = False) -> 
 
 
 def lock_editable(inspection: Inspection, by: Actor, *, team: bool = False) -> Inspection:
-    locked = Inspection.objects.select_for_update().select_related("round").get(pk=inspection.pk)
+    """The inspection locked (its round held: services/locking.py), still editable by `by`."""
+    locked = locked_inspection(inspection.pk)
+    if locked is None:
+        raise Inspection.DoesNotExist("No Inspection matches the given query.")
     _require_editable(locked, by, team=team)
     return locked
 
@@ -191,28 +194,6 @@ def criterion_of(inspection: Inspection, code: str, *, field: str | None = None)
     return criterion
 
 
-# The answer to one criterion, read with the locked inspection (one query, no extra round trip).
-_ANSWER_FIELDS = (
-    *("id", "yes_no", "level", "number", "not_applicable", "note", "flagged", "points"),
-    *("updated_at", "updated_by_id"),
-)
-
-
-def _locked_with_answer(pk: uuid.UUID, code: str) -> Inspection | None:
-    mine = Answer.objects.filter(inspection_id=OuterRef("pk"), criterion__code=code)
-    # The row as the statement's snapshot saw it: on PostgreSQL a lock that waited returns the
-    # row as committed since, while the subqueries keep the snapshot (see _stored_answer).
-    seen = Inspection.objects.filter(pk=OuterRef("pk")).values("updated_at")[:1]
-    rows = (
-        Inspection.objects.filter(pk=pk)
-        .select_related("round__version")
-        .select_for_update(of=("self", "round"))
-        .annotate(**{f"answer_{name}": Subquery(mine.values(name)[:1]) for name in _ANSWER_FIELDS})
-        .annotate(answer_seen_at=Subquery(seen))
-    )
-    return rows.first()
-
-
 def _lock_for_answer(pk: object, code: str, by: Actor, *, seen: bool) -> Inspection:
     """The inspection locked, with its answer to `code`: one query for its own inspector.
     Given by id (`seen` False), anyone else learns no more than the pages tell them: a 404
@@ -221,7 +202,7 @@ def _lock_for_answer(pk: object, code: str, by: Actor, *, seen: bool) -> Inspect
         value = Inspection._meta.get_field("id").to_python(pk)
     except ValidationError:
         value = None
-    locked = _locked_with_answer(value, code) if value is not None else None
+    locked = locked_inspection(value, answer_to=code) if value is not None else None
     hidden = locked is None or (
         not seen
         and not policies.is_inspector_of(by, locked)
@@ -239,7 +220,7 @@ def _stored_answer(locked: Inspection, criterion: Criterion) -> Answer | None:
         # Another write committed while this one waited for the lock: read the answer anew
         # (one more query, only then).
         return Answer.objects.filter(inspection=locked, criterion=criterion).first()
-    fields = {name: getattr(locked, f"answer_{name}") for name in _ANSWER_FIELDS}
+    fields = {name: getattr(locked, f"answer_{name}") for name in ANSWER_FIELDS}
     if fields["id"] is None:
         return None
     answer = Answer(inspection=locked, criterion=criterion, **fields)

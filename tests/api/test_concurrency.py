@@ -90,3 +90,65 @@ def test_an_answer_that_waited_for_the_lock_sees_the_answer_committed_meanwhile(
     assert list(Answer.objects.filter(inspection=inspection).values_list("level", flat=True)) == [3]
     inspection.refresh_from_db()
     assert inspection.score == score_of(inspection).rounded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_to_two_inspections_of_one_round_do_not_wait_for_each_other(
+    org: Any, cast: Any, open_round: Any
+) -> None:
+    """An autosave holds its round FOR SHARE, not FOR UPDATE: another inspector's autosave in
+    the same round goes on while the first is still open, and closing the round waits for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    from django.db import transaction
+
+    from inspections.models import Round
+
+    for inspector, unit in ((cast.inspector, org.ward), (cast.other_inspector, org.school)):
+        services.assignments_create(
+            by=cast.internal_affairs, round=open_round, inspector=inspector, units=[unit]
+        )
+    first, _ = services.inspection_create(by=cast.inspector, round=open_round, unit=org.ward)
+    second, _ = services.inspection_create(
+        by=cast.other_inspector, round=open_round, unit=org.school
+    )
+    outcome: list[object] = []
+
+    def run(work: Any) -> threading.Thread:
+        def target() -> None:
+            from django.db import connection as own
+
+            try:
+                outcome.append(work())
+            except Exception as error:  # the failure is the test's to report
+                outcome.append(error)
+            finally:
+                own.close()
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    with transaction.atomic():
+        services.answer_set(by=cast.inspector, inspection=first, criterion_code="A1", value=2)
+        other = run(
+            lambda: (
+                services.answer_set(
+                    by=cast.other_inspector, inspection=second.pk, criterion_code="A1", value=3
+                ).level
+            )
+        )
+        other.join(timeout=10)
+        assert not other.is_alive()
+        assert outcome == [3]
+        closing = run(
+            lambda: (
+                services.round_close(
+                    round=open_round, by=cast.internal_affairs, confirmed=True
+                ).status
+            )
+        )
+        closing.join(timeout=1.0)
+        assert closing.is_alive()  # waits for the autosave still open
+    closing.join()
+    assert outcome == [3, Round.Status.CLOSED]

@@ -210,6 +210,49 @@ def test_a_near_copy_in_another_inspection_of_another_round_is_flagged(
     assert codes(first) == ["no_camera", "reused"]
 
 
+def test_a_file_in_three_owners_is_flagged_on_each_with_the_two_others(
+    draft: Any, cast: Any, org: Any, version: Any
+) -> None:
+    """The third copy checks the first two again together (two owners in one look-up): each
+    of the two finds the other as well as the new one, and nothing of its own owner."""
+    data = shot(9)
+    first = attach(draft, cast, data)
+    attach(draft, cast, data, code="A2")  # the same owner: never a reuse
+    commitment = services.commitment_record(
+        by=cast.department_office, unit=org.tai_chinh, year=2026, signed_on=None, data=data
+    )
+    scan = commitment.photos.get()
+    later = services.round_create(
+        by=cast.internal_affairs,
+        name="Quý I/2027",
+        version=version,
+        starts_on=datetime.date(2026, 11, 1),
+        ends_on=datetime.date(2027, 3, 31),
+        open_now=True,
+    )
+    assign(later, org.tai_chinh, cast.inspector, by=cast.internal_affairs)
+    other, _ = services.inspection_create(by=cast.inspector, round=later, unit=org.tai_chinh)
+    third = attach(other, cast, data)
+
+    def reused(photo: EvidencePhoto) -> list[tuple[str, str]]:
+        photo.refresh_from_db()
+        return sorted((f["owner"], f["owner_id"]) for f in photo.checks if f["code"] == "reused")
+
+    copies = list(draft.photos.all())
+    assert len(copies) == 2
+    for copy in copies:
+        assert reused(copy) == sorted(
+            [("commitment", str(commitment.pk)), ("inspection", str(other.pk))]
+        )
+    assert reused(scan) == sorted(
+        [("inspection", str(draft.pk))] * 2 + [("inspection", str(other.pk))]
+    )
+    assert reused(third) == sorted(
+        [("commitment", str(commitment.pk))] + [("inspection", str(draft.pk))] * 2
+    )
+    assert first in copies
+
+
 def test_photos_of_one_owner_are_not_reuses_of_each_other(draft: Any, cast: Any) -> None:
     data = shot(8)
     one = attach(draft, cast, data)
