@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,9 +52,127 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+# XlsxWriter's escape of text that looks like its own escape of a control character
+# ("_x0000_" is written "_x005F_x0000_"), and of the control characters themselves.
+_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
+
+def _escaped_control(match: re.Match[str]) -> str:
+    return f"_x{ord(match.group(1)):04X}_"
+
+
+class StreamedSheet(Worksheet):
+    """A constant-memory worksheet that writes a row of plain cells (text, numbers, blanks)
+    as one piece of XML, the same bytes as XlsxWriter's cell by cell (tests compare them).
+
+    XlsxWriter stores each cell in a table, checks it and escapes it through several calls:
+    two thirds of the time of the 50,000-unit ranking workbook. Rows this does not write
+    (other types, text long enough for Excel's UTF-16 limit, rows with their own height,
+    format or comment) go through XlsxWriter's cells. It reads a few of XlsxWriter's own
+    attributes; pyproject.toml pins the major version and the tests fail if the XML differs.
+    One difference on purpose: text written like an XlsxWriter rich string ("<r>…</r>") is
+    escaped as any text, where XlsxWriter would copy it into the file unescaped."""
+
+    def write_plain_row(
+        self, row: int, values: Sequence[Any], formats: Sequence[Format | None] | None, start: int
+    ) -> bool:
+        """Write the row here and say True, or say False and write nothing."""
+        if (
+            not self.constant_memory
+            or row <= self.previous_row
+            or row >= self.xls_rowmax
+            or start < 0
+            or start + len(values) > self.xls_colmax
+            or row in self.row_info
+            or row in self.comments
+        ):
+            return False
+        cells: list[str] = []
+        first = last = -1
+        column_info = self.col_info
+        line = str(row + 1)
+        for offset, value in enumerate(values):
+            column = start + offset
+            cell_format = formats[offset] if formats is not None and offset < len(formats) else None
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    if cell_format is None:
+                        continue
+                    xml = None
+                else:
+                    text = "'" + value if value.startswith(FORMULA_STARTS) else value
+                    if not text.isprintable():
+                        text = XLSX_ILLEGAL.sub("", text)
+                    if len(text) > CELL_MAX_CHARS // 2:  # Excel counts UTF-16 units
+                        return False
+                    xml = _inline_string(text)
+            elif kind is int or kind is float or kind is Decimal:
+                number = float(value)
+                if number != number or number in _INFINITE:
+                    return False  # XlsxWriter's own refusal
+                xml = f"><v>{number:.16G}</v>"
+            elif value is None:
+                if cell_format is None:
+                    continue
+                xml = None
+            else:
+                return False
+            if cell_format is None and column in column_info:
+                cell_format = column_info[column].column_format
+            reference = _column_name(column) + line
+            style = f' s="{cell_format._get_xf_index()}"' if cell_format is not None else ""
+            if xml is None:
+                cells.append(f'<c r="{reference}"{style}/>')
+            else:
+                cells.append(f'<c r="{reference}"{style}{xml}</c>')
+            if first < 0:
+                first = column
+            last = column
+        if first < 0:
+            return True  # nothing to write, as XlsxWriter writes nothing
+        self._check_dimensions(row, first)
+        self._check_dimensions(row, last)
+        self._write_single_row(row)  # the row XlsxWriter holds, if any
+        self._write_row(row, None)
+        self.fh.write("".join(cells))
+        self.fh.write("</row>")
+        return True
+
+
+def _inline_string(text: str) -> str:
+    """A text cell's type and value, as XlsxWriter writes an inline string."""
+    if "_x" in text:
+        text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
+    if not text.isprintable():
+        text = _CONTROL.sub(_escaped_control, text)
+        text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    space = ' xml:space="preserve"' if text and (text[0].isspace() or text[-1].isspace()) else ""
+    return f' t="inlineStr"><is><t{space}>{text}</t></is>'
+
+
+_INFINITE = (float("inf"), float("-inf"))
+_COLUMN_NAMES: dict[int, str] = {}
+
+
+def _column_name(column: int) -> str:
+    name = _COLUMN_NAMES.get(column)
+    if name is None:
+        name = _COLUMN_NAMES[column] = xl_col_to_name(column)
+    return name
+
+
+class _Workbook(Workbook):
+    worksheet_class = StreamedSheet
+
+
 def open_workbook(target: str | IO[bytes]) -> Workbook:
-    """A constant-memory workbook writing to a path or a binary file object."""
-    return Workbook(target, XLSX_OPTIONS)
+    """A constant-memory workbook writing to a path or a binary file object, its sheets
+    StreamedSheets."""
+    return _Workbook(target, XLSX_OPTIONS)
 
 
 def write_row(
@@ -65,6 +184,8 @@ def write_row(
     start: int = 0,
 ) -> None:
     """One row of typed cells (0-based row), left to right; text through `safe_cell`."""
+    if isinstance(ws, StreamedSheet) and ws.write_plain_row(row, values, formats, start):
+        return
     for offset, value in enumerate(values):
         column = start + offset
         cell_format = formats[offset] if formats is not None and offset < len(formats) else None
