@@ -68,11 +68,14 @@ class StreamedSheet(Worksheet):
 
     XlsxWriter stores each cell in a table, checks it and escapes it through several calls:
     two thirds of the time of the 50,000-unit ranking workbook. Rows this does not write
-    (other types, text long enough for Excel's UTF-16 limit, rows with their own height,
-    format or comment) go through XlsxWriter's cells. It reads a few of XlsxWriter's own
-    attributes; pyproject.toml pins the major version and the tests fail if the XML differs.
+    (other types, text past Excel's limit in UTF-16 units, rows with their own height, format
+    or comment, a row XlsxWriter already holds cells of) go through XlsxWriter's cells. It
+    reads a few of XlsxWriter's own attributes; pyproject.toml pins the major version and
+    the tests fail if the XML differs.
     One difference on purpose: text written like an XlsxWriter rich string ("<r>…</r>") is
     escaped as any text, where XlsxWriter would copy it into the file unescaped."""
+
+    previous_row: int  # XlsxWriter's: the row it holds cells of, or the next to write
 
     def write_plain_row(
         self, row: int, values: Sequence[Any], formats: Sequence[Format | None] | None, start: int
@@ -80,7 +83,8 @@ class StreamedSheet(Worksheet):
         """Write the row here and say True, or say False and write nothing."""
         if (
             not self.constant_memory
-            or row <= self.previous_row
+            or row < self.previous_row
+            or (row == self.previous_row and self.table.get(row))
             or row >= self.xls_rowmax
             or start < 0
             or start + len(values) > self.xls_colmax
@@ -105,7 +109,7 @@ class StreamedSheet(Worksheet):
                     text = "'" + value if value.startswith(FORMULA_STARTS) else value
                     if not text.isprintable():
                         text = XLSX_ILLEGAL.sub("", text)
-                    if len(text) > CELL_MAX_CHARS // 2:  # Excel counts UTF-16 units
+                    if len(text) > CELL_MAX_CHARS // 2 and _too_long(text):
                         return False
                     xml = _inline_string(text)
             elif kind is int or kind is float or kind is Decimal:
@@ -138,7 +142,14 @@ class StreamedSheet(Worksheet):
         self._write_row(row, None)
         self.fh.write("".join(cells))
         self.fh.write("</row>")
+        # Written: XlsxWriter now ignores this row, as it ignores every row it has written.
+        self.previous_row = row + 1
         return True
+
+
+def _too_long(text: str) -> bool:
+    """Longer than Excel's cell in UTF-16 units (XlsxWriter cuts such text)."""
+    return len(text.encode("utf-16-le")) // 2 > CELL_MAX_CHARS
 
 
 def _inline_string(text: str) -> str:

@@ -66,7 +66,8 @@ def test_rows_it_does_not_write_go_through_xlsxwriters_cells() -> None:
     rows = [
         [True, "có"],
         [datetime.date(2026, 12, 7), "ngày"],
-        ["ư" * 20_000],  # long enough for Excel's UTF-16 limit to matter
+        ["ư" * 20_000],  # long, within Excel's limit
+        ["😀" * 17_000],  # past Excel's limit in UTF-16 units: XlsxWriter cuts it
         [1, "sau"],
     ]
     reference, streamed = _both(rows)
@@ -87,10 +88,26 @@ def test_the_streamed_path_writes_plain_rows_itself() -> None:
     book = open_workbook(io.BytesIO())
     sheet = book.add_worksheet()
     assert isinstance(sheet, StreamedSheet)
+    assert sheet.write_plain_row(0, ["first row"], None, 0)
     assert sheet.write_plain_row(3, ["a", 1, None], None, 0)
     assert not sheet.write_plain_row(3, ["again"], None, 0)  # rows are written in order
     assert not sheet.write_plain_row(4, [object()], None, 0)
+    sheet.write_string(4, 0, "XlsxWriter's cell")
+    assert not sheet.write_plain_row(4, ["beside it"], None, 1)  # that row is XlsxWriter's
+    sheet.write_string(3, 5, "late")  # ignored, as XlsxWriter ignores rows it has written
     book.close()
+
+
+def test_a_row_written_twice_appears_once() -> None:
+    buffer = io.BytesIO()
+    book = open_workbook(buffer)
+    sheet = book.add_worksheet()
+    write_row(sheet, 0, ["Tiêu đề"])
+    write_row(sheet, 0, ["again"])
+    write_row(sheet, 1, ["Dòng hai"])
+    book.close()
+    cells = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert list(cells.iter_rows(values_only=True)) == [("Tiêu đề",), ("Dòng hai",)]
 
 
 def test_text_like_a_rich_string_is_kept_as_text() -> None:
