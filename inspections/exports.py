@@ -145,9 +145,16 @@ def _cells(position: int, row: Any) -> list[Any]:
 
 
 def _ordered_rows(rows: Sequence[Any]) -> Iterator[Any]:
-    """Ranked rows in their given order, then the unranked ones (already so from the selector)."""
-    yield from (r for r in rows if _row_get(r, "rank") is not None)
-    yield from (r for r in rows if _row_get(r, "rank") is None)
+    """Ranked rows in their given order, then the unranked ones (already so from the selector),
+    in one pass."""
+    unranked = []
+    for row in rows:
+        rank = row.get("rank") if isinstance(row, Mapping) else getattr(row, "rank", None)
+        if rank is None:
+            unranked.append(row)
+        else:
+            yield row
+    yield from unranked
 
 
 def _status_line(round_info: dict[str, Any]) -> str:
@@ -203,12 +210,8 @@ def sheet_titles(names: Sequence[str]) -> list[str]:
     return titles
 
 
-def _row_get(row: Any, key: str) -> Any:
-    """A ranking row's field, from a selector's row object or its JSON form alike."""
-    return _getter(row)(key)
-
-
 def _getter(row: Any) -> Callable[[str], Any]:
+    """A ranking row's fields, from a selector's row object or its JSON form alike."""
     if isinstance(row, Mapping):
         return row.get
     return lambda key: getattr(row, key, None)
