@@ -45,7 +45,7 @@ from inspections.models import (
 from inspections.models.catalogue import in_language
 
 
-def cap_note(class_name: str, codes: list[str]) -> str:
+def cap_note(class_name: str, codes: Sequence[str]) -> str:
     """ "giới hạn ở Đạt do A5 không đạt": why a ★ failure holds a unit at the cap."""
     if not codes:
         return ""
@@ -86,9 +86,11 @@ class RankingRow:
     previous_rank: int | None
     movement: int | None  # previous rank minus this rank; None = "mới" (new) or unranked
     # "Họ và tên" of the inspectors whose approved inspections count, in Vietnamese order.
-    inspectors: list[str] = field(default_factory=list)
+    # Read-only sequences: most rows share one empty tuple (50,000 lists fewer to make and
+    # for the garbage collector to walk).
+    inspectors: Sequence[str] = ()
     # The ★ criteria that lowered the class to the cap, as the unit result stored them.
-    capped_by: list[str] = field(default_factory=list)
+    capped_by: Sequence[str] = ()
     # Why a row has no rank: "no_result" (no approved inspection), "no_basis" (too little
     # applies to classify) or "unclassified" (below every class); "" when ranked.
     unranked_reason: str = ""
@@ -129,7 +131,15 @@ class RankingRow:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RankingRow:
         score = data.get("score")
-        row = cls(**{**data, "score": Decimal(score) if score is not None else None})
+        row = cls(
+            **{
+                **data,
+                "score": Decimal(score) if score is not None else None,
+                # Empty as the live ranking's rows are: the one shared empty tuple.
+                "inspectors": data.get("inspectors") or (),
+                "capped_by": data.get("capped_by") or (),
+            }
+        )
         if row.rank is None and not row.unranked_reason:  # published before reasons were kept
             row.unranked_reason = "no_result" if score is None else "no_basis"
         return row
@@ -252,8 +262,8 @@ def _snapshot_rows(fetched: list[tuple[Any, ...]]) -> list[RankingRow]:
             bool(provisional),
             previous,
             movement,
-            loads(inspectors) if inspectors != "[]" else [],
-            loads(capped) if capped != "[]" else [],
+            loads(inspectors) if inspectors != "[]" else (),
+            loads(capped) if capped != "[]" else (),
             reason,
             awaiting,
         )
@@ -504,6 +514,7 @@ def ranking_compute(*, round: Round, group: Group | None = None) -> list[GroupRa
             _plain_rows(ranked_units(round=round, group_ids=only, earlier=earlier), sorts=True)
         )
         _fill(rankings, fetched, class_names, inspectors, awaiting)
+        del fetched  # freed now, so the collection that follows does not walk 50,000 tuples
     return [r for r in rankings.values() if r.rows or group is not None]
 
 
@@ -549,8 +560,8 @@ def _fill(
                 bool(prov),
                 before,
                 before - rank if before is not None and rank is not None else None,
-                inspectors.get(uid, []),
-                loads(capped) if capped and capped != "[]" else [],
+                inspectors.get(uid, ()),
+                loads(capped) if capped and capped != "[]" else (),
                 reason,
                 awaiting.get(uid, 0),
             )
