@@ -228,9 +228,7 @@ def round_info(round_: Round) -> dict[str, Any]:
         "starts_on": round_.starts_on.isoformat(),
         "ends_on": round_.ends_on.isoformat(),
         "published_at": round_.published_at.isoformat() if round_.published_at else None,
-        "snapshot_number": round_.snapshots.order_by("-number")
-        .values_list("number", flat=True)
-        .first(),
+        "snapshot_number": selectors.publication_number(round_),
     }
 
 

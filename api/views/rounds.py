@@ -181,8 +181,8 @@ class RankingView(ApiView):
             raise PermissionDenied(_("Bảng xếp hạng chỉ được xem sau khi công bố."))
         wanted = query_filters(request, RankingQuerySerializer)
         groups = selectors.ranking_for_round(round=round_, group=wanted.get("group"))
-        snapshot = round_.snapshots.order_by("-number").values_list("number", flat=True).first()
-        round_data = {**RoundSerializer(round_).data, "snapshot_number": snapshot}
+        number = selectors.publication_number(round_)
+        round_data = {**RoundSerializer(round_).data, "snapshot_number": number}
         # Files are written as they go and streamed, never rendered whole in memory.
         kind = getattr(request.accepted_renderer, "format", "json")
         stem = f"xep-hang-{round_.pk}"

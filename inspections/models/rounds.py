@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.catalogue import ModelVersion
@@ -153,6 +153,21 @@ class UnitResult(models.Model):
         return f"{self.unit} — {self.round}: {self.score}"
 
 
+class RankingSnapshotQuerySet(models.QuerySet["RankingSnapshot"]):
+    """A round's ranking is read from its latest publication, the one with the highest number;
+    these two say so once."""
+
+    def newest_first(self) -> RankingSnapshotQuerySet:
+        return self.order_by("-number")
+
+    def latest_of_their_rounds(self) -> RankingSnapshotQuerySet:
+        """Only the latest publication of each round."""
+        later = RankingSnapshot.objects.filter(
+            round_id=OuterRef("round_id"), number__gt=OuterRef("number")
+        )
+        return self.filter(~Exists(later))
+
+
 class RankingSnapshot(models.Model):
     """The ranking as published; a republication adds one and keeps the earlier ones."""
 
@@ -165,6 +180,8 @@ class RankingSnapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(_("lý do công bố lại"), blank=True)
+
+    objects = RankingSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "-number"]

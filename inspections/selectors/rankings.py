@@ -16,7 +16,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -197,7 +196,18 @@ def ranking_for_round(*, round: Round, group: Group | None = None) -> list[Group
 
 def latest_snapshot(round: Round) -> RankingSnapshot | None:
     """The ranking as last published; None while the round has never been published."""
-    return RankingSnapshot.objects.filter(round=round).order_by("-number").first()
+    return RankingSnapshot.objects.filter(round=round).newest_first().first()
+
+
+def publication_number(round: Round) -> int | None:
+    """Which publication of the round its ranking is (None: never published), as the files'
+    title block says it."""
+    return (
+        RankingSnapshot.objects.filter(round=round)
+        .newest_first()
+        .values_list("number", flat=True)
+        .first()
+    )
 
 
 def _reading_english() -> bool:
@@ -296,14 +306,9 @@ def _class_names(round: Round) -> tuple[list[str], dict[str, str]]:
 def earlier_snapshots(round: Round) -> list[int]:
     """The latest snapshot of every published round that ended before this one, the latest
     round first: where the ranking reads each unit's previous rank (one query)."""
-    later = RankingSnapshot.objects.filter(
-        round_id=OuterRef("round_id"), number__gt=OuterRef("number")
-    )
     return list(
-        RankingSnapshot.objects.filter(
-            round__status=Round.Status.PUBLISHED, round__ends_on__lt=round.ends_on
-        )
-        .filter(~Exists(later))
+        RankingSnapshot.objects.latest_of_their_rounds()
+        .filter(round__status=Round.Status.PUBLISHED, round__ends_on__lt=round.ends_on)
         .order_by("-round__ends_on", "-round_id")
         .values_list("pk", flat=True)
     )
@@ -449,7 +454,7 @@ def published_rank(*, round_field: str = "round_id", unit_field: str = "unit_id"
     latest = RankingSnapshot.objects.filter(round_id=OuterRef(OuterRef(round_field)))
     return Subquery(
         RankingSnapshotRow.objects.filter(
-            snapshot_id=Subquery(latest.order_by("-number").values("pk")[:1]),
+            snapshot_id=Subquery(latest.newest_first().values("pk")[:1]),
             unit_id=OuterRef(unit_field),
         )
         .order_by()
