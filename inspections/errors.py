@@ -11,6 +11,7 @@ from enum import StrEnum
 from http import HTTPStatus
 
 from django.utils.functional import Promise
+from django.utils.translation import ngettext
 
 
 class Problem(StrEnum):
@@ -91,6 +92,21 @@ class TooMany(DomainError):
 def retry_seconds(wait: float) -> int:
     """A wait as Retry-After says it: whole seconds, rounded up, never "now"."""
     return max(1, math.ceil(wait))
+
+
+def wait_minutes(wait: float) -> int:
+    """A wait in whole minutes, rounded up: never "0 minutes" while a refusal still holds."""
+    return max(1, math.ceil(retry_seconds(wait) / 60))
+
+
+def wait_in_words(wait: float) -> str:
+    """When to come back, as the refusal pages and messages say it: "45 giây" under a minute,
+    else "khoảng 60 phút" (rounded up, so the reader never comes back too early)."""
+    seconds = retry_seconds(wait)
+    if seconds < 60:
+        return ngettext("%(count)d giây", "%(count)d giây", seconds) % {"count": seconds}
+    minutes = wait_minutes(seconds)
+    return ngettext("khoảng %(count)d phút", "khoảng %(count)d phút", minutes) % {"count": minutes}
 
 
 def http_status(error: DomainError) -> HTTPStatus:

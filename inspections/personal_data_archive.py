@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 
-from inspections.evidence_archive import BLOCK, add_stored_file, csv_line
+from inspections.evidence_archive import BLOCK, ZIP_TYPE, add_stored_file, csv_line
 from inspections.models import RoleKind
 from inspections.photos import EXTENSIONS
 from inspections.policies import Actor
@@ -41,6 +41,15 @@ DISPLAY_DIR, ORIGINAL_DIR = "anh/ban-hien-thi", "anh/ban-goc"
 
 def zip_name(person: Actor) -> str:
     return f"du-lieu-ca-nhan-{person.pk}-{timezone.localdate():%Y%m%d}.zip"
+
+
+def download_headers(person: Actor) -> dict[str, str]:
+    """The headers of the download on both doors (and of the API's HEAD, which has no body)."""
+    return {
+        "Content-Type": ZIP_TYPE,
+        "Content-Disposition": f'attachment; filename="{zip_name(person)}"',
+        "Cache-Control": "private, no-store",
+    }
 
 
 def _when(value: datetime.datetime | None) -> str:

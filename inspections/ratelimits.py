@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from inspections.errors import TooMany, retry_seconds
+from inspections.errors import TooMany, wait_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def login_wait(request: HttpRequest) -> float | None:
 
 def too_many_logins(wait: float) -> TooMany:
     """The refusal both sign-in doors give past the limit per address (a page, or JSON)."""
-    message = _(
-        "Có quá nhiều lần đăng nhập từ địa chỉ của bạn. Vui lòng thử lại sau %(seconds)s giây."
-    ) % {"seconds": retry_seconds(wait)}
+    message = _("Có quá nhiều lần đăng nhập từ địa chỉ của bạn. Vui lòng thử lại sau %(wait)s.") % {
+        "wait": wait_in_words(wait)
+    }
     return TooMany(message, wait=wait)

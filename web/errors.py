@@ -56,7 +56,8 @@ PAGES = {
     ),
     HTTPStatus.TOO_MANY_REQUESTS: (
         gettext_lazy("Quá nhiều yêu cầu"),
-        gettext_lazy("Bạn đã làm việc này nhiều lần trong thời gian ngắn. Hãy thử lại sau."),
+        # The reason above it (a TooMany's message) says when to come back.
+        gettext_lazy("Việc này có giới hạn số lần trong một khoảng thời gian."),
     ),
     HTTPStatus.INTERNAL_SERVER_ERROR: (
         pgettext_lazy("error page", "Đã xảy ra lỗi"),
@@ -81,11 +82,20 @@ def form_refusal(error: DomainError) -> HTTPStatus:
     return status
 
 
-def error_page(request: HttpRequest, status: int, reason: str = "") -> HttpResponse:
-    """The error page of a status, with the reason the service or the policy gave if any."""
+def error_page(
+    request: HttpRequest, status: int, reason: str = "", more: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The error page of a status, with the reason the service or the policy gave if any;
+    `more` may give the way back (`back`, `back_label`) where the home page is the wrong one."""
     status = HTTPStatus(status)
     title, explanation = PAGES.get(status, PAGES[HTTPStatus.BAD_REQUEST])
-    context = {"status": status.value, "title": title, "explanation": explanation, "reason": reason}
+    context = {
+        **(more or {}),
+        "status": status.value,
+        "title": title,
+        "explanation": explanation,
+        "reason": reason,
+    }
     return render(request, "errors/page.html", context, status=status, content_type=HTML)
 
 
@@ -96,11 +106,12 @@ def refusal_page(
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page of a refused action: its status and headers (Retry-After for TooMany) from the
-    one table; a page of its own (the lockout's, the survey's) where the generic one says too
-    little, given the service's message as `reason`."""
+    one table; a page of its own (the lockout's, the survey's form) where the generic one says
+    too little, given the service's message as `reason`. The generic page takes its way back
+    from `context` (`back`, `back_label`)."""
     status = http_status(error)
     if not template:
-        page = error_page(request, status, message_of(error))
+        page = error_page(request, status, message_of(error), context)
     else:
         context = {"status": status.value, "reason": message_of(error), **(context or {})}
         page = render(request, template, context, status=status, content_type=HTML)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -13,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inspections.errors import TooMany
+from inspections.errors import TooMany, wait_minutes
 from web.errors import refusal_page
 
 
@@ -48,7 +47,7 @@ def lockout_response(
     )
     context = {
         "ends_at": ends_at,
-        "minutes": max(1, math.ceil(refused.retry_after / 60)),
+        "minutes": wait_minutes(refused.retry_after),
         "back": request.get_full_path(),
     }
     return refusal_page(request, refused, "errors/lockout.html", context)

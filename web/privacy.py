@@ -9,13 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inspections import policies
-from inspections.evidence_archive import ZIP_TYPE
-from inspections.personal_data_archive import personal_data_chunks, zip_name
+from inspections.errors import TooMany
+from inspections.personal_data_archive import download_headers, personal_data_chunks
 from inspections.selectors.retention import retention_summary
 from inspections.services.personal_data import personal_data_download
+from web.errors import refusal_page
 
 
 def retention_figures() -> dict[str, Any]:
@@ -48,11 +51,15 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def personal_data(request: HttpRequest) -> HttpResponseBase:
-    """The person's own data as a ZIP, streamed; a form post (CSRF) because it is recorded.
-    Too many downloads this hour: the middleware's 429 page, with Retry-After."""
+    """The person's own data as a ZIP, streamed; a form post (CSRF) because it is recorded
+    (so a HEAD, like a GET, is a 405 and records nothing). Too many downloads this hour: the
+    429 page says when to come back, with Retry-After, and leads back to the account page."""
     person = policies.acting(request.user)
-    personal_data_download(by=person, person=person)
-    download = StreamingHttpResponse(personal_data_chunks(person), content_type=ZIP_TYPE)
-    download["Content-Disposition"] = f'attachment; filename="{zip_name(person)}"'
-    download["Cache-Control"] = "private, no-store"
-    return download
+    try:
+        personal_data_download(by=person, person=person)
+    except TooMany as refused:
+        back = reverse("account") + "#personal-data-title"
+        return refusal_page(
+            request, refused, context={"back": back, "back_label": _("Quay lại trang Tài khoản")}
+        )
+    return StreamingHttpResponse(personal_data_chunks(person), headers=download_headers(person))

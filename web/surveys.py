@@ -3,6 +3,7 @@ citizens open from the QR code (no sign-in, no JavaScript), moderation and the o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -182,13 +183,21 @@ def _language(request: HttpRequest) -> str:
     return "en" if request.GET.get("lang") == "en" else "vi"
 
 
+def _in_language(lang: str, page: Callable[[], HttpResponse]) -> HttpResponse:
+    """A public page in the language it shows, and saying so: LocaleMiddleware would label it
+    with the visitor's language, not this page's."""
+    with translation.override(lang):
+        response = page()
+    response["Content-Language"] = lang
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_public(request: HttpRequest, token: str) -> HttpResponse:
     """What a citizen opens from the poster: three questions and a comment, in Vietnamese."""
     lang = _language(request)
-    with translation.override(lang):
-        return _survey_public(request, token, lang)
+    return _in_language(lang, lambda: _survey_public(request, token, lang))
 
 
 def _survey_public(request: HttpRequest, token: str, lang: str) -> HttpResponse:
@@ -217,11 +226,12 @@ def _survey_public(request: HttpRequest, token: str, lang: str) -> HttpResponse:
                 repeat=repeat,
             )
             if submission.refused is not None:
+                # Nothing stored: the form again, as they filled it in, under the refusal.
                 return refusal_page(
                     request,
                     submission.refused,
-                    "web/surveys/public_busy.html",
-                    {"point": point, "lang": lang},
+                    "web/surveys/public.html",
+                    {"point": point, "form": form, "lang": lang},
                 )
             done = redirect(
                 reverse("survey-thanks", args=[point.token]) + ("?lang=en" if lang == "en" else "")
@@ -244,6 +254,9 @@ def _survey_public(request: HttpRequest, token: str, lang: str) -> HttpResponse:
 @never_cache
 def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
     lang = _language(request)
-    with translation.override(lang):
+
+    def thanks() -> HttpResponse:
         point = active_point(token)
         return render(request, "web/surveys/public_thanks.html", {"point": point, "lang": lang})
+
+    return _in_language(lang, thanks)

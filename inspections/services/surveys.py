@@ -17,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from inspections import policies
-from inspections.errors import DomainError, Problem, TooMany
+from inspections.errors import DomainError, Problem, TooMany, wait_in_words
 from inspections.models import OrgUnit, SurveyBurst, SurveyPoint, SurveyResponse
 from inspections.policies import Actor
 from inspections.ratelimits import hit
@@ -135,8 +135,8 @@ def survey_submit(
         _flag_burst(point, day, hashed, now)
         message = _(
             "Có quá nhiều ý kiến được gửi từ cùng một mạng trong thời gian ngắn. Ý kiến này chưa"
-            " được ghi nhận; xin ông/bà thử lại sau ít phút."
-        )
+            " được ghi nhận; xin ông/bà gửi lại sau %(wait)s."
+        ) % {"wait": wait_in_words(verdict.wait)}
         return Submission(None, TooMany(message, wait=verdict.wait))
     comment = " ".join(answers.comment.split())[:COMMENT_MAX]
     held = comment_screen(comment) if comment else ""

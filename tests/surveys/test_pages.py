@@ -101,15 +101,49 @@ def test_a_flood_on_loopback_counts_at_most_the_allowed_number(desk: Any, settin
     assert desk.bursts.get().refused == 990
 
 
-def test_a_refused_answer_says_so_and_when_to_come_back(desk: Any, settings: Any) -> None:
+@pytest.mark.parametrize(
+    ("query", "language", "when"),
+    [
+        ("", "vi", "chưa được ghi nhận; xin ông/bà gửi lại sau khoảng 60 phút."),
+        (
+            "?lang=en",
+            "en",
+            "This answer was not recorded; please send it again in about 60 minutes.",
+        ),
+    ],
+)
+def test_a_refused_answer_says_when_to_come_back_and_keeps_what_was_typed(
+    desk: Any, settings: Any, query: str, language: str, when: str
+) -> None:
     settings.SURVEY_RATE_PER_ADDRESS = 1
     Client().post(public(desk), GOOD)
-    refused = Client().post(public(desk), GOOD)
-    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
-    assert "chưa được ghi nhận" in refused.content.decode()
-    english = Client().post(public(desk) + "?lang=en", GOOD)
-    assert english.status_code == 429 and int(english["Retry-After"]) > 0
-    assert "This answer was not recorded" in english.content.decode()
+    typed = {**GOOD, "satisfaction": "2", "comment": "Phải chờ <lâu> quá"}
+    refused = Client().post(public(desk) + query, typed)
+    assert refused.status_code == 429 and 3590 < int(refused["Retry-After"]) <= 3600
+    assert refused["Content-Language"] == language
+    html = refused.content.decode()
+    assert f'<html lang="{language}">' in html
+    alert = html.split('<p class="err" role="alert" id="busy">')[1].split("</p>")[0]
+    assert alert.endswith(when)
+    assert alert.index(when) > 0 and html.index(alert) < html.index("<form")  # above the form
+    # The form again, as they filled it in, to send when the wait is over.
+    assert f'<form method="post" action="{public(desk)}{query}">' in html
+    assert 'name="satisfaction" value="2" id="id_satisfaction_3" checked' in html
+    assert ">Phải chờ &lt;lâu&gt; quá</textarea>" in html
+    assert SurveyResponse.objects.filter(point=desk).count() == 1
+
+
+@pytest.mark.parametrize(("query", "language"), [("", "vi"), ("?lang=en", "en")])
+def test_the_public_pages_say_in_their_headers_the_language_they_show(
+    desk: Any, query: str, language: str
+) -> None:
+    """Whatever the phone asks for (Accept-Language: en): the page's own language."""
+    phone = Client(HTTP_ACCEPT_LANGUAGE="en" if language == "vi" else "vi")
+    for page in (phone.get(public(desk) + query), phone.post(public(desk) + query, {})):
+        assert page["Content-Language"] == language
+        assert f'<html lang="{language}">' in page.content.decode()
+    thanks = phone.get(f"{public(desk)}cam-on/{query}")
+    assert thanks["Content-Language"] == language
 
 
 def test_the_survey_path_is_left_out_of_the_logs() -> None:

@@ -242,6 +242,65 @@ def test_downloads_are_limited_per_hour_on_both_doors(story: Any, settings: Any)
     assert Event.objects.filter(action="personal_data_downloaded").count() == 1
 
 
+def test_a_head_on_the_api_gives_the_headers_without_a_download(story: Any, settings: Any) -> None:
+    """`curl -I` twice, then the real download: the HEADs neither count nor are recorded."""
+    settings.PERSONAL_DATA_DOWNLOADS_PER_HOUR = 1
+    story.device.delete()
+    client = Client(HTTP_AUTHORIZATION=f"Token {story.secret}")
+    for _ in range(2):
+        head = client.head(API_URL)
+        assert head.status_code == 200 and head["Content-Type"] == "application/zip"
+        assert "du-lieu-ca-nhan-" in head["Content-Disposition"]
+        assert head["Cache-Control"] == "private, no-store"
+        assert "Content-Length" not in head  # not "0": the file is not empty
+    assert not Event.objects.filter(action="personal_data_downloaded").exists()
+    download = client.get(API_URL)
+    assert download.status_code == 200
+    assert Event.objects.filter(action="personal_data_downloaded").count() == 1
+    assert Client().head(API_URL).status_code == 401
+
+
+def test_a_head_on_the_account_pages_door_is_refused_and_uses_up_nothing(
+    story: Any, settings: Any
+) -> None:
+    settings.PERSONAL_DATA_DOWNLOADS_PER_HOUR = 1
+    story.device.delete()
+    client = Client()
+    client.force_login(story.inspector)
+    assert client.head(URL).status_code == 405
+    assert not Event.objects.filter(action="personal_data_downloaded").exists()
+    assert client.post(URL).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "when", "back"),
+    [
+        ("vi", "Hãy tải lại sau khoảng 60 phút.", "Quay lại trang Tài khoản"),
+        ("en", "Please download it again in about 60 minutes.", "Back to your account"),
+    ],
+)
+def test_a_refused_download_says_when_to_come_back_and_leads_back_to_the_account_page(
+    story: Any, settings: Any, language: str, when: str, back: str
+) -> None:
+    settings.PERSONAL_DATA_DOWNLOADS_PER_HOUR = 1
+    story.device.delete()
+    client = Client()
+    client.force_login(story.inspector)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.post(URL)
+    refused = client.post(URL)
+    assert refused.status_code == 429 and 3590 < int(refused["Retry-After"]) <= 3600
+    html = refused.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert when in html
+    assert html.count("thử lại sau") == html.lower().count("try again") == 0  # said once, when
+    assert f'href="{reverse("account")}#personal-data-title">{back}</a>' in html
+    assert 'href="/">' not in html.split("</header>")[1]  # not sent to the home page
+
+    api = Client(HTTP_AUTHORIZATION=f"Token {story.secret}", HTTP_ACCEPT_LANGUAGE=language)
+    assert when in api.get(API_URL).json()["detail"]
+
+
 def test_the_queries_do_not_grow_with_the_number_of_photos(
     story: Any, django_assert_max_num_queries: Any
 ) -> None:
