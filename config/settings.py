@@ -275,10 +275,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Axes' own handlers, minus the attempts the limit per address refused (no password checked).
 AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler"
-    if REDIS_URL
-    else "axes.handlers.database.AxesDatabaseHandler"
+    "inspections.signin.CacheHandler" if REDIS_URL else "inspections.signin.DatabaseHandler"
 )
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_TIME", 1, minimum=1))

@@ -159,13 +159,13 @@ def test_redis_url_puts_the_cache_and_the_lockout_state_in_redis() -> None:
     assert shared.stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",
         "redis://10.0.0.5:6379/2",
-        "axes.handlers.cache.AxesCacheHandler",
+        "inspections.signin.CacheHandler",
     ], shared.stderr
     embedded = manage("shell", "--no-imports", "-c", script)
     assert embedded.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "csx",
-        "axes.handlers.database.AxesDatabaseHandler",
+        "inspections.signin.DatabaseHandler",
     ], embedded.stderr
 
 
