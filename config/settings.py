@@ -283,6 +283,9 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_TIME", 1, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Axes' default, said here because the lockout page says it: a failed attempt while locked is
+# counted, and the hour starts again from it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # No "AXES: BEGIN version …" line at the start of every process and command.
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
