@@ -275,15 +275,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Axes' own handlers, minus the attempts the limit per address refused (no password checked).
 AXES_HANDLER = (
-    "axes.handlers.cache.AxesCacheHandler"
-    if REDIS_URL
-    else "axes.handlers.database.AxesDatabaseHandler"
+    "inspections.signin.CacheHandler" if REDIS_URL else "inspections.signin.DatabaseHandler"
 )
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_TIME", 1, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Axes' default, said here because the lockout page says it: a failed attempt while locked is
+# counted, and the hour starts again from it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 # No "AXES: BEGIN version …" line at the start of every process and command.
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"

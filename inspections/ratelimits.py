@@ -12,6 +12,7 @@ Used by the API throttles (api/throttling.py) and by the sign-in limit per addre
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import threading
 import time
@@ -110,15 +111,27 @@ class _HasMeta(Protocol):
 
 def client_ip(request: _HasMeta) -> str | None:
     """The client's address for lockouts and limits: behind TRUSTED_PROXY_COUNT proxies of
-    ours, the address the outermost one saw (X-Forwarded-For entries before it can be forged)."""
+    ours, the address the outermost one saw (X-Forwarded-For entries before it can be forged).
+    An entry that is no address (garbage, a NUL, a zone id: PostgreSQL's inet takes none of
+    them) counts as the connection's, as does a header shorter than the proxies."""
     hops: int = settings.TRUSTED_PROXY_COUNT
     if hops:
         forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
         addresses = [address.strip() for address in forwarded if address.strip()]
-        if len(addresses) >= hops:
-            return addresses[-hops]
+        if len(addresses) >= hops and (address := _ip_address(addresses[-hops])):
+            return address
     remote = request.META.get("REMOTE_ADDR")
     return str(remote) if remote else None
+
+
+def _ip_address(text: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id:
+        return None
+    return str(address)
 
 
 class LoginRateLimitBackend:

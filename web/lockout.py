@@ -7,6 +7,7 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -17,8 +18,9 @@ from web.errors import refusal_page
 
 
 def lockout_ends_at(request: HttpRequest, credentials: Any = None) -> datetime.datetime:
-    """The last failure counted against this sign-in, plus the cool-off. Axes does not count
-    attempts made while locked, so retrying does not push the end further away."""
+    """The last failure counted against this sign-in, plus the cool-off. Axes counts an attempt
+    made while locked too (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT, on), so each retry
+    pushes the end further away; with that setting off the end stays where the lock began."""
     now = timezone.now()
     cool_off = get_cool_off(request) or datetime.timedelta(0)
     handler = AxesProxyHandler.get_implementation()
@@ -49,5 +51,6 @@ def lockout_response(
         "ends_at": ends_at,
         "minutes": wait_minutes(refused.retry_after),
         "back": request.get_full_path(),
+        "retry_extends": settings.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT,
     }
     return refusal_page(request, refused, "errors/lockout.html", context)

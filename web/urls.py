@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, register_converter
 
 from config.inputs import IdConverter
+from inspections.signin import SignInForm
 from web import (
     accounts,
     actions,
@@ -44,7 +45,9 @@ urlpatterns: list[URLPattern] = [
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
+            template_name="web/login.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

@@ -17,14 +17,17 @@ from api.authentication import ExpiringTokenAuthentication
 from api.errors import ErrorSerializer
 from api.serializers.common import UnitBriefSerializer, UserBriefSerializer
 from api.views.base import ApiView, errors
-from inspections import policies, ratelimits, services
+from inspections import policies, ratelimits, services, signin
 from inspections.errors import TooMany
 from inspections.models import ApiToken, display_name
 from inspections.services import two_factor
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(
+        max_length=signin.username_max_length(),
+        error_messages={"max_length": signin.USERNAME_TOO_LONG},
+    )
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     device = serializers.CharField(
         max_length=100,

@@ -10,9 +10,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from inspections.admin import catalogue, org, rounds, users
+from inspections.signin import AdminSignInForm
 
 admin.site.site_header = _("Công Sở Xanh — quản trị")
 admin.site.site_title = _("Công Sở Xanh")
 admin.site.index_title = _("Cấu hình phong trào")
+admin.site.login_form = AdminSignInForm
 
 __all__ = ["catalogue", "org", "rounds", "users"]

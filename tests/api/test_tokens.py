@@ -321,3 +321,20 @@ def test_a_malformed_token_is_a_401_never_a_500(db: Any, header: str) -> None:
     response = APIClient(HTTP_AUTHORIZATION=header).get("/api/v1/me/")
     assert response.status_code == 401
     assert body(response)["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("vi", "Tên đăng nhập dài tối đa 150 ký tự."),
+        ("en", "A username has at most 150 characters."),
+    ],
+)
+def test_a_username_longer_than_any_account_is_refused_in_the_readers_language(
+    db: Any, language: str, message: str
+) -> None:
+    answer = APIClient(HTTP_ACCEPT_LANGUAGE=language).post(
+        "/api/v1/auth/token/", {"username": "a" * 5000, "password": "sai"}, format="json"
+    )
+    assert answer.status_code == 400
+    assert body(answer)["errors"] == {"username": [message]}

@@ -8,7 +8,9 @@ import logging
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.cache import cache
+from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
@@ -159,13 +161,13 @@ def test_redis_url_puts_the_cache_and_the_lockout_state_in_redis() -> None:
     assert shared.stdout.split() == [
         "django.core.cache.backends.redis.RedisCache",
         "redis://10.0.0.5:6379/2",
-        "axes.handlers.cache.AxesCacheHandler",
+        "inspections.signin.CacheHandler",
     ], shared.stderr
     embedded = manage("shell", "--no-imports", "-c", script)
     assert embedded.stdout.split() == [
         "django.core.cache.backends.locmem.LocMemCache",
         "csx",
-        "axes.handlers.database.AxesDatabaseHandler",
+        "inspections.signin.DatabaseHandler",
     ], embedded.stderr
 
 
@@ -176,3 +178,61 @@ def test_a_redis_url_that_is_not_one_stops_start_up_without_showing_its_password
     assert result.returncode != 0
     assert "REDIS_URL must be a redis://" in result.stderr
     assert "bi-mat" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("1.1.1.1, 2001:db8::7", "2001:db8::7"),
+        ("not-an-ip", "127.0.0.1"),
+        ("10.1.0.5\x00", "127.0.0.1"),
+        ("203.0.113.9, 10.1.0.5 junk", "127.0.0.1"),
+        ("fe80::1%eth0", "127.0.0.1"),
+        ("", "127.0.0.1"),
+    ],
+)
+def test_a_forwarded_entry_that_is_no_address_falls_back_to_the_connection(
+    settings: Any, forwarded: str, expected: str
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert ratelimits.client_ip(request) == expected
+
+
+@pytest.fixture
+def lockout_behind_a_proxy(settings: Any) -> None:
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LOGIN_RATE_PER_ADDRESS = 3
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "10.1.0.5\x00"])
+@pytest.mark.usefixtures("lockout_behind_a_proxy")
+def test_a_forwarded_header_that_is_no_address_counts_the_proxy_at_the_token_endpoint(
+    people: list[Any], forwarded: str
+) -> None:
+    wrong = token_attempt("canbo0", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert wrong.status_code == 400
+    assert AccessAttempt.objects.get(username="canbo0").ip_address == "127.0.0.1"
+    right = token_attempt(
+        "canbo1", PASSWORD, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+    )
+    assert right.status_code == 200
+    # The limit per address counts the proxy's address too.
+    token_attempt("canbo2", REMOTE_ADDR="127.0.0.1")
+    assert token_attempt("canbo3", PASSWORD, REMOTE_ADDR="127.0.0.1").status_code == 429
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "10.1.0.5\x00"])
+@pytest.mark.usefixtures("lockout_behind_a_proxy")
+def test_a_forwarded_header_that_is_no_address_counts_the_proxy_on_the_web(
+    people: list[Any], forwarded: str
+) -> None:
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    wrong = client.post("/dang-nhap/", {"username": "canbo0", "password": "sai"})
+    assert wrong.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in wrong.content.decode()
+    assert AccessAttempt.objects.get(username="canbo0").ip_address == "127.0.0.1"
+    right = client.post("/dang-nhap/", {"username": "canbo1", "password": PASSWORD})
+    assert right.status_code == 302

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 import pytest
+import time_machine
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.factories import make_user
 
 PASSWORD = "matkhau-thu-nghiem"
 TOKEN_URL = "/api/v1/auth/token/"
+AXES_FAILURE_LIMIT = 3
 
 
 @pytest.fixture
 def axes_on(settings: Any) -> None:
     settings.AXES_ENABLED = True
-    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_FAILURE_LIMIT = AXES_FAILURE_LIMIT
 
 
 @pytest.fixture
@@ -87,3 +95,68 @@ def test_the_admin_sign_in_page_is_locked_the_same_way(inspector: Any, client: A
     response = client.post("/admin/login/", {"username": "kiemtra9", "password": PASSWORD})
     assert response.status_code == 429
     assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+
+
+@pytest.fixture
+def three_a_minute(settings: Any) -> Any:
+    """The limit per address at three sign-ins a minute, its count started empty."""
+    settings.LOGIN_RATE_PER_ADDRESS = 3
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def fill_the_address_limit() -> None:
+    """Three wrong passwords, each for another username: none of them is kiemtra9's failure."""
+    for i in range(3):
+        assert sign_in("sai", username=f"nguoikhac{i}").status_code == 400
+
+
+def failures_of(username: str, address: str = "10.0.0.1") -> int:
+    """The failures axes holds against this username from this address, whichever handler."""
+    request = RequestFactory().post(TOKEN_URL, REMOTE_ADDR=address)
+    return int(AxesProxyHandler.get_failures(request, {"username": username}))
+
+
+@pytest.mark.parametrize(
+    "handler", ["inspections.signin.DatabaseHandler", "inspections.signin.CacheHandler"]
+)
+@pytest.mark.usefixtures("axes_on", "three_a_minute")
+def test_the_right_password_refused_by_the_address_limit_is_no_failure_at_the_token_endpoint(
+    inspector: Any, settings: Any, handler: str
+) -> None:
+    settings.AXES_HANDLER = handler
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        fill_the_address_limit()
+        assert failures_of("nguoikhac0") == 1  # this handler counts a wrong password
+        refused = [sign_in(PASSWORD) for _ in range(AXES_FAILURE_LIMIT)]
+        assert [answer.status_code for answer in refused] == [429] * AXES_FAILURE_LIMIT
+        assert {json.loads(answer.content)["code"] for answer in refused} == {"throttled"}
+        assert all(1 <= int(answer["Retry-After"]) <= 60 for answer in refused)
+        assert failures_of("kiemtra9") == 0
+
+        clock.shift(datetime.timedelta(seconds=61))
+        assert sign_in(PASSWORD).status_code == 200
+
+
+@pytest.mark.usefixtures("axes_on", "three_a_minute")
+def test_the_right_password_refused_by_the_address_limit_is_no_failure_on_the_web(
+    inspector: Any,
+) -> None:
+    def web_sign_in(username: str, password: str) -> Any:
+        return Client(REMOTE_ADDR="10.0.0.1").post(
+            "/dang-nhap/", {"username": username, "password": password}
+        )
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for i in range(3):
+            assert web_sign_in(f"nguoikhac{i}", "sai").status_code == 200  # the form again
+        refused = [web_sign_in("kiemtra9", PASSWORD) for _ in range(AXES_FAILURE_LIMIT)]
+        assert [page.status_code for page in refused] == [429] * AXES_FAILURE_LIMIT
+        assert all(1 <= int(page["Retry-After"]) <= 60 for page in refused)
+        assert failures_of("kiemtra9") == 0
+        assert not AccessAttempt.objects.filter(username="kiemtra9").exists()
+
+        clock.shift(datetime.timedelta(seconds=61))
+        signed_in = web_sign_in("kiemtra9", PASSWORD)
+        assert signed_in.status_code == 302

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -245,3 +246,34 @@ def test_a_person_made_without_email_gets_no_mail(
         person_create(by=cast.internal_affairs, username="c", full_name="Võ Thị Chi")
     assert mail.outbox == []
     assert make_user("d", None, None).profile.full_name
+
+
+@pytest.fixture
+def axes_on(settings: Any) -> None:
+    settings.AXES_ENABLED = True
+
+
+@pytest.mark.usefixtures("axes_on")
+@pytest.mark.parametrize("door", ["/dang-nhap/", "/admin/login/"])
+def test_a_username_longer_than_any_account_is_a_form_error_before_any_password_check(
+    db: Any, door: str
+) -> None:
+    page = Client().post(door, {"username": "a" * 5000, "password": "sai"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tên đăng nhập dài tối đa 150 ký tự." in html
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." not in html
+    assert not AccessAttempt.objects.exists()  # authenticate() never ran
+
+
+@pytest.mark.usefixtures("axes_on")
+def test_a_username_of_the_longest_length_is_checked_as_any_other(db: Any) -> None:
+    make_user("a" * 150, None, None)
+    page = Client().post(reverse("login"), {"username": "a" * 150, "password": "sai"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in page.content.decode()
+    assert AccessAttempt.objects.get().username == "a" * 150
+
+
+def test_the_sign_in_field_tells_the_browser_the_longest_username(db: Any) -> None:
+    page = Client().get(reverse("login")).content.decode()
+    assert 'maxlength="150"' in page

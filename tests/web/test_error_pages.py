@@ -253,14 +253,18 @@ def local(moment: datetime.datetime) -> datetime.datetime:
 
 
 @pytest.mark.parametrize(
-    ("language", "text"),
-    [("vi", "Bạn có thể đăng nhập lại từ"), ("en", "You can sign in again from")],
+    ("language", "text", "retrying"),
+    [
+        ("vi", "Bạn có thể đăng nhập lại từ", "Mỗi lần thử lại trước giờ đó sẽ lùi giờ này thêm."),
+        ("en", "You can sign in again from", "Each attempt before then moves this time later."),
+    ],
 )
 def test_a_locked_out_sign_in_is_a_429_page_saying_when_it_ends(
-    locked_out: Any, language: str, text: str
+    locked_out: Any, language: str, text: str, retrying: str
 ) -> None:
     response = locked_out(reader(language))
     html = error_page(response, 429, language)
+    assert retrying in html
     ends = local(AccessAttempt.objects.get().attempt_time + datetime.timedelta(hours=1))
     on = "ngày" if language == "vi" else "on"
     assert f"{text} <time" in html
@@ -280,3 +284,12 @@ def test_the_lockout_end_is_counted_from_the_last_counted_failure(
     html = error_page(response, 429, "vi")
     assert "(khoảng 40 phút nữa)" in html
     assert 39 * 60 < int(response["Retry-After"]) <= 40 * 60
+    assert "Mỗi lần thử lại trước giờ đó" not in html
+
+
+def test_a_retry_while_locked_out_starts_the_lockout_again(locked_out: Any) -> None:
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=20))
+    response = locked_out(Client())
+    html = error_page(response, 429, "vi")
+    assert "(khoảng 60 phút nữa)" in html
+    assert 3500 < int(response["Retry-After"]) <= 3600
