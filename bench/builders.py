@@ -164,6 +164,7 @@ def timed(function: Callable[[], Any], runs: int) -> tuple[float, list[float], A
     """The median of `runs` timings of `function`, every timing, and its last value."""
     times, value = [], None
     for _ in range(runs):
+        value = None  # the last run's value freed first, as a server frees a response
         start = time.perf_counter()
         value = function()
         times.append(time.perf_counter() - start)

@@ -156,6 +156,7 @@ def main() -> None:
         ranked = sum(1 for row in rows if row.rank is not None)
         moved = sum(1 for row in rows if row.movement is not None)
         print(f"ranking rows: {len(rows)} ({ranked} ranked, {moved} with movement)")
+        del groups, rows  # as a server holds no other ranking while it computes one
         if "compute" in parts:
             report("ranking compute", lambda: ranking_compute(round=last), args.runs)
         if "read" in parts:
