@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from inspections.evidence_checks import (
 )
 from inspections.models import EvidencePhoto, OrgUnit
 from inspections.photos import PDF_TYPE
-from inspections.selectors.evidence import OWNER_RELATED, evidence_matches, owner_of
+from inspections.selectors.evidence import evidence_matches, owner_of, with_owners
 
 _TIME_CODES = {BEFORE_ROUND, AFTER_ROUND, BEFORE_ACTION, OLD}
 
@@ -60,9 +61,7 @@ def photos_check(*, photos: Iterable[EvidencePhoto], related: bool = True) -> li
     """Compute and store every photo's findings. With `related`, the photos they repeat are
     checked again too, so a reuse shows on both sides. Returns the photos checked."""
     ids = [p.pk for p in photos]
-    fresh = list(
-        EvidencePhoto.objects.filter(pk__in=ids).select_related(*OWNER_RELATED).order_by("pk")
-    )
+    fresh = with_owners(ids, key=attrgetter("pk"))
     by_owner: dict[tuple[str, Any], list[EvidencePhoto]] = {}
     for photo in fresh:
         by_owner.setdefault(owner_of(photo), []).append(photo)
