@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
@@ -74,11 +74,12 @@ def _candidates(photos: list[Any], *, exclude: Q) -> list[Any]:
         if probes:
             condition |= Q(**{f"dhash_band{band}__in": sorted(probes)})
     rows = EvidencePhoto.objects.filter(condition).exclude(exclude).order_by()  # no sort
-    hits = [
-        pk
-        for pk, sha256, dhash, band in rows.values_list("pk", "sha256", "dhash", "dhash_band0")
+    columns = ("pk", "sha256", "dhash", "dhash_band0", "inspection_id", "action_response_id")
+    hits = {
+        pk: _owner_kind(inspection_id, response_id)
+        for pk, sha256, dhash, band, inspection_id, response_id in rows.values_list(*columns)
         if any(_matches(photo, sha256, dhash, band) for photo in photos)
-    ]
+    }
     if not hits:
         return []
     return with_owners(hits, key=attrgetter("uploaded_at"))
@@ -130,29 +131,34 @@ def _reuse_matches(photos: list[Any], *, exclude_inspection: Any) -> list[Reused
 # The checks on a photo look for its file or picture among the photos of every other owner
 # (an inspection, an action's response, a commitment), in any unit or round.
 
-OWNER_RELATED = (
-    "inspection__round",
-    "inspection__unit",
-    "action_response__action__unit",
-    "action_response__action__inspection",
-    "commitment__unit",
-)
+# What the checks read of each kind of owner (the round's dates, the unit's place).
+_OWNER_RELATED = {
+    "inspection": ("inspection__round", "inspection__unit"),
+    "action_response": ("action_response__action__unit", "action_response__action__inspection"),
+    "commitment": ("commitment__unit",),
+}
 
 
-def with_owners(ids: Iterable[Any], *, key: Callable[[Any], Any]) -> list[Any]:
-    """The photos with their owners (OWNER_RELATED), sorted by `key` here rather than by the
-    database: an ORDER BY beside ten tables' columns makes Django hash every selected column
-    to match it against them, about 12 ms of CPU a photo (bench/load.py --cpu)."""
-    found = EvidencePhoto.objects.filter(pk__in=list(ids)).select_related(*OWNER_RELATED)
+def with_owners(kinds: Mapping[Any, str], *, key: Callable[[Any], Any]) -> list[Any]:
+    """The photos (id → owner kind) read again with their owners, only the kinds of owner
+    present joined, sorted by `key` here rather than by the database: an ORDER BY beside many
+    tables' columns makes Django hash every selected column (cProfile of the photo upload)."""
+    related = [path for kind in sorted(set(kinds.values())) for path in _OWNER_RELATED[kind]]
+    found = EvidencePhoto.objects.filter(pk__in=list(kinds)).select_related(*related)
     return sorted(found.order_by(), key=key)
 
 
 def owner_of(photo: Any) -> tuple[str, Any]:
-    if photo.inspection_id is not None:
-        return "inspection", photo.inspection_id
-    if photo.action_response_id is not None:
-        return "action_response", photo.action_response_id
-    return "commitment", photo.commitment_id
+    kind = _owner_kind(photo.inspection_id, photo.action_response_id)
+    return kind, getattr(photo, f"{kind}_id")
+
+
+def _owner_kind(inspection_id: Any, action_response_id: Any) -> str:
+    if inspection_id is not None:
+        return "inspection"
+    if action_response_id is not None:
+        return "action_response"
+    return "commitment"
 
 
 def unit_of(photo: Any) -> tuple[Any, str]:

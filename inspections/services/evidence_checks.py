@@ -60,8 +60,9 @@ def _setting(photo: EvidencePhoto) -> Setting:
 def photos_check(*, photos: Iterable[EvidencePhoto], related: bool = True) -> list[EvidencePhoto]:
     """Compute and store every photo's findings. With `related`, the photos they repeat are
     checked again too, so a reuse shows on both sides. Returns the photos checked."""
-    ids = [p.pk for p in photos]
-    fresh = with_owners(ids, key=attrgetter("pk"))
+    kinds = {photo.pk: owner_of(photo)[0] for photo in photos}
+    ids = list(kinds)
+    fresh = with_owners(kinds, key=attrgetter("pk"))
     by_owner: dict[tuple[str, Any], list[EvidencePhoto]] = {}
     for photo in fresh:
         by_owner.setdefault(owner_of(photo), []).append(photo)

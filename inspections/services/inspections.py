@@ -181,11 +181,10 @@ def _require_editable(locked: Inspection, by: Actor, *, team: bool = False) -> N
 def criterion_of(inspection: Inspection, code: str, *, field: str | None = None) -> Criterion:
     """The criterion of the inspection's model with this code. An unknown code is a 404 when
     it came in the address, and a 400 naming the `field` when it came in the body."""
-    criterion = (
-        Criterion.objects.filter(version_id=inspection.round.version_id, code=code)
-        .select_related("section")
-        .first()
-    )
+    # A code is unique in its version: no ORDER BY, which first() would add (and Django then
+    # matches against every selected column).
+    found = Criterion.objects.filter(version_id=inspection.round.version_id, code=code)
+    criterion = next(iter(found.select_related("section").order_by()[:1]), None)
     if criterion is None:
         message = _("Không có tiêu chí “%(code)s” trong mô hình của đợt này.") % {"code": code}
         if field is not None:
