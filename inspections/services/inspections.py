@@ -31,7 +31,7 @@ from inspections.selectors.notifications import office_people
 from inspections.selectors.records import record_data
 from inspections.services.actions import actions_sync
 from inspections.services.audit import record_event
-from inspections.services.locking import ANSWER_FIELDS, locked_inspection
+from inspections.services.locking import ANSWER_FIELDS, held_round, locked_inspection
 from inspections.services.notifications import notify
 from inspections.services.records import record_number_allocate, record_prepare_after_commit
 from inspections.services.results import (
@@ -65,8 +65,12 @@ def inspection_create(
         existing = Inspection.objects.filter(pk=id).first()
         if existing is not None:
             return _same_or_conflict(existing, by=by, round=round, unit=unit, kind=kind), False
-    # The round's status as it stands now, locked: a round closed meanwhile refuses the create.
-    round = Round.objects.select_for_update().get(pk=round.pk)
+    # The round's status as it stands now, held: a round closed meanwhile refuses the create.
+    # Held, not locked, so inspections of other units start while autosaves are in flight; the
+    # unit's row is locked instead: two starts at one unit (its result row, the check for a
+    # live inspection below) still take turns. A review locks round and unit, in that order.
+    round = held_round(round.pk)
+    list(OrgUnit.objects.select_for_update().filter(pk=unit.pk).values_list("pk"))
     _check_round_and_unit(round=round, unit=unit)
     live = Inspection.objects.filter(round=round, unit=unit, inspector=by, kind=kind).first()
     if live is not None and id is not None and live.pk == id:

@@ -6,6 +6,7 @@ and every write waits for it; but writes to different inspections of one round n
 for each other, as they did while each autosave and photo took the round FOR UPDATE (at 20
 inspectors most of an autosave's time went in that queue). SQLite has no row locks: its
 writes take the database's write lock at BEGIN (settings: transaction_mode IMMEDIATE).
+Starting an inspection holds its round the same way (`held_round`) and locks its unit's row.
 
 The statement is written here rather than through the ORM because the ORM has no FOR SHARE,
 and because composing and compiling the autosave's query cost more CPU than running it.
@@ -161,3 +162,13 @@ def locked_inspection(pk: Any, *, answer_to: str | None = None) -> Inspection | 
             setattr(inspection, f"answer_{name}", found)
         inspection.answer_seen_at = seen
     return cast(Inspection, inspection)
+
+
+def held_round(pk: Any) -> Round:
+    """The round as it stands now, held FOR SHARE until the transaction ends: its status cannot
+    change meanwhile (a close waits), and other writes that hold it are not kept waiting."""
+    alias = router.db_for_write(Round)
+    sql, params = Round.objects.using(alias).filter(pk=pk).order_by().query.sql_with_params()
+    if connections[alias].features.has_select_for_update_of:  # SQLite locks the database
+        sql += " FOR SHARE"
+    return next(iter(Round.objects.using(alias).raw(sql, params)))

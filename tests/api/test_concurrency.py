@@ -152,3 +152,74 @@ def test_answers_to_two_inspections_of_one_round_do_not_wait_for_each_other(
         assert closing.is_alive()  # waits for the autosave still open
     closing.join()
     assert outcome == [3, Round.Status.CLOSED]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_starting_an_inspection_waits_only_for_the_same_unit(
+    org: Any, cast: Any, open_round: Any
+) -> None:
+    """A start holds its round FOR SHARE and locks its unit: it goes on beside another
+    inspector's open autosave, a second start at the same unit waits its turn (one result
+    row for the unit), and closing the round waits for the starts in flight."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, so there is no race to test")
+    from django.db import transaction
+
+    from inspections.models import Round, UnitResult
+
+    for inspector, units in (
+        (cast.inspector, [org.ward, org.school]),
+        (cast.other_inspector, [org.ward, org.thi_dua]),
+    ):
+        services.assignments_create(
+            by=cast.internal_affairs, round=open_round, inspector=inspector, units=units
+        )
+    first, _ = services.inspection_create(by=cast.inspector, round=open_round, unit=org.school)
+    outcome: list[object] = []
+
+    def run(work: Any) -> threading.Thread:
+        def target() -> None:
+            from django.db import connection as own
+
+            try:
+                outcome.append(work())
+            except Exception as error:  # the failure is the test's to report
+                outcome.append(error)
+            finally:
+                own.close()
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    def other_starts(unit: Any) -> Any:
+        started, _ = services.inspection_create(
+            by=cast.other_inspector, round=open_round, unit=unit
+        )
+        return started.unit_id
+
+    with transaction.atomic():
+        services.answer_set(by=cast.inspector, inspection=first, criterion_code="A1", value=2)
+        elsewhere = run(lambda: other_starts(org.thi_dua))
+        elsewhere.join(timeout=10)
+        assert not elsewhere.is_alive()  # no wait for the open autosave
+    assert outcome == [org.thi_dua.pk]
+
+    with transaction.atomic():
+        services.inspection_create(by=cast.inspector, round=open_round, unit=org.ward)
+        same_unit = run(lambda: other_starts(org.ward))
+        same_unit.join(timeout=1.0)
+        assert same_unit.is_alive()  # waits for the start at the same unit
+        closing = run(
+            lambda: (
+                services.round_close(
+                    round=open_round, by=cast.internal_affairs, confirmed=True
+                ).status
+            )
+        )
+        closing.join(timeout=1.0)
+        assert closing.is_alive()  # waits for both starts
+    same_unit.join()
+    closing.join()
+    assert outcome == [org.thi_dua.pk, org.ward.pk, Round.Status.CLOSED]
+    assert UnitResult.objects.filter(round=open_round, unit=org.ward).count() == 1
