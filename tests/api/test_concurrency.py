@@ -115,19 +115,7 @@ def test_answers_to_two_inspections_of_one_round_do_not_wait_for_each_other(
     outcome: list[object] = []
 
     def run(work: Any) -> threading.Thread:
-        def target() -> None:
-            from django.db import connection as own
-
-            try:
-                outcome.append(work())
-            except Exception as error:  # the failure is the test's to report
-                outcome.append(error)
-            finally:
-                own.close()
-
-        thread = threading.Thread(target=target)
-        thread.start()
-        return thread
+        return _in_thread(work, outcome)
 
     with transaction.atomic():
         services.answer_set(by=cast.inspector, inspection=first, criterion_code="A1", value=2)
@@ -178,19 +166,7 @@ def test_starting_an_inspection_waits_only_for_the_same_unit(
     outcome: list[object] = []
 
     def run(work: Any) -> threading.Thread:
-        def target() -> None:
-            from django.db import connection as own
-
-            try:
-                outcome.append(work())
-            except Exception as error:  # the failure is the test's to report
-                outcome.append(error)
-            finally:
-                own.close()
-
-        thread = threading.Thread(target=target)
-        thread.start()
-        return thread
+        return _in_thread(work, outcome)
 
     def other_starts(unit: Any) -> Any:
         started, _ = services.inspection_create(
@@ -223,3 +199,22 @@ def test_starting_an_inspection_waits_only_for_the_same_unit(
     closing.join()
     assert outcome == [org.thi_dua.pk, org.ward.pk, Round.Status.CLOSED]
     assert UnitResult.objects.filter(round=open_round, unit=org.ward).count() == 1
+
+
+def _in_thread(work: Any, outcome: list[object]) -> threading.Thread:
+    """Run `work` on a thread of its own (its own connection), its result or error appended
+    to `outcome`."""
+
+    def target() -> None:
+        from django.db import connection as own
+
+        try:
+            outcome.append(work())
+        except Exception as error:  # the failure is the test's to report
+            outcome.append(error)
+        finally:
+            own.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread
