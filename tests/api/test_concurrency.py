@@ -129,13 +129,7 @@ def test_answers_to_two_inspections_of_one_round_do_not_wait_for_each_other(
         other.join(timeout=10)
         assert not other.is_alive()
         assert outcome == [3]
-        closing = run(
-            lambda: (
-                services.round_close(
-                    round=open_round, by=cast.internal_affairs, confirmed=True
-                ).status
-            )
-        )
+        closing = run(lambda: _closed(open_round, by=cast.internal_affairs))
         closing.join(timeout=1.0)
         assert closing.is_alive()  # waits for the autosave still open
     closing.join()
@@ -186,19 +180,18 @@ def test_starting_an_inspection_waits_only_for_the_same_unit(
         same_unit = run(lambda: other_starts(org.ward))
         same_unit.join(timeout=1.0)
         assert same_unit.is_alive()  # waits for the start at the same unit
-        closing = run(
-            lambda: (
-                services.round_close(
-                    round=open_round, by=cast.internal_affairs, confirmed=True
-                ).status
-            )
-        )
+        closing = run(lambda: _closed(open_round, by=cast.internal_affairs))
         closing.join(timeout=1.0)
         assert closing.is_alive()  # waits for both starts
     same_unit.join()
     closing.join()
     assert outcome == [org.thi_dua.pk, org.ward.pk, Round.Status.CLOSED]
     assert UnitResult.objects.filter(round=open_round, unit=org.ward).count() == 1
+
+
+def _closed(round_: Any, *, by: Any) -> Any:
+    """Close the round (confirmed) and give its new status."""
+    return services.round_close(round=round_, by=by, confirmed=True).status
 
 
 def _in_thread(work: Any, outcome: list[object]) -> threading.Thread:
