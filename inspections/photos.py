@@ -43,10 +43,11 @@ DISPLAY_SIDE = 1600
 THUMBNAIL_SIDE = 320
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 # After the JPEG draft the last step is small (2000 → 1600 px for 12 MP, 2048 → 1600 for a
-# resized upload). There Hamming is 0.1–0.25 dB from bicubic once the copy is a JPEG at
-# quality 82 (the JPEG loses far more), and 40 % faster: the step was a third of a photo's
-# CPU. `bench/photos.py --filters` prints both. The thumbnail (a 5× step) keeps Lanczos.
-_DISPLAY_FILTER = Image.Resampling.HAMMING
+# resized upload): bicubic is nearly as sharp there as Lanczos and a fifth faster. Hamming
+# would be 40 % faster again, but a photographed register's small text comes out 2.9 dB
+# softer (`bench/photos.py --filters`), and evidence must stay readable. The thumbnail (a 5×
+# step) keeps Lanczos.
+_DISPLAY_FILTER = Image.Resampling.BICUBIC
 _RESIZABLE = {"RGB", "RGBA", "L", "LA", "CMYK"}
 _BROKEN = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError)
 # EXIF orientation → the transposition that makes the picture upright.

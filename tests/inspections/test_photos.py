@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import math
 import struct
 import zlib
 from decimal import Decimal
@@ -277,6 +278,30 @@ def test_every_accepted_format_becomes_an_srgb_jpeg(
     display = Image.open(io.BytesIO(upload.display))
     assert display.mode == "RGB"
     assert _near(display.getpixel((10, 10)), expected), (name, display.getpixel((10, 10)))
+
+
+def test_small_printed_text_stays_sharp_in_the_display_copy() -> None:
+    """A photographed register (dark text from 12 px, ruled lines) keeps its detail: within
+    31 dB of the best possible 1600 px copy once saved. Bicubic gives 32.0 dB; Hamming, 28.6
+    dB, blurs the smallest text, which a reviewer must still read."""
+    from PIL import ImageChops, ImageDraw, ImageFont, ImageStat
+
+    page = Image.new("RGB", (2048, 1536), (228, 226, 214))
+    draw = ImageDraw.Draw(page)
+    for band, size in enumerate((12, 16, 20, 28, 40)):
+        font = ImageFont.load_default(size)
+        for row in range(6):
+            text = "Sổ theo dõi hồ sơ 92,50 · 07/12/2026 " * 6
+            draw.text((20, 40 + band * 290 + row * (size + 8)), text, font=font, fill=(20, 20, 30))
+    for x in range(0, 2048, 64):
+        draw.line((x, 0, x + 300, 1536), fill=(60, 80, 120), width=1)
+    upload = process_upload(encode(page, "JPEG", quality=95))
+    assert upload.display is not None
+    display = Image.open(io.BytesIO(upload.display)).convert("RGB")
+    best = page.resize(display.size, Image.Resampling.LANCZOS)
+    squares = ImageStat.Stat(ImageChops.difference(display, best)).sum2
+    psnr = 10 * math.log10(255**2 / (sum(squares) / (3 * display.width * display.height)))
+    assert psnr >= 31.0, f"{psnr:.2f} dB"
 
 
 def _near(pixel: Any, colour: tuple[int, int, int], tolerance: int = 40) -> bool:
