@@ -618,6 +618,8 @@ LOGGING: dict[str, Any] = {
         # WeasyPrint narrates every step of every PDF at INFO (and parses its own CSS at import).
         "weasyprint": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
         "fontTools": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        # libvips tells each photo's resample (its kernel, its steps) at INFO.
+        "pyvips": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
 
