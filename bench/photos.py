@@ -86,27 +86,33 @@ def make_heic(jpeg: Path, path: Path) -> None:
         )
 
 
+def _font(px: int) -> Any:
+    """DejaVu Sans at px, or Pillow's own font where DejaVu is missing: still text."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", px)
+    except OSError:
+        return ImageFont.load_default(px)
+
+
 def make_scene(size: tuple[int, int]) -> Any:
     """A sharp scene: small and large text, thin lines, boxes over a gradient, light noise."""
     import random
 
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from PIL import Image, ImageDraw, ImageFilter
 
     rng = random.Random(3)
     width, height = size
     scene = Image.linear_gradient("L").resize(size).convert("RGB")
     scene = Image.blend(scene, Image.new("RGB", size, (90, 140, 70)), 0.5)
     draw = ImageDraw.Draw(scene)
-    fonts = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
     def colour() -> tuple[int, int, int]:
         return rng.randrange(256), rng.randrange(256), rng.randrange(256)
 
     for _ in range(60):
-        try:
-            font: Any = ImageFont.truetype(fonts, rng.choice([14, 18, 24, 32, 48, 72]))
-        except OSError:  # no DejaVu: Pillow's own font, still text
-            font = ImageFont.load_default(rng.choice([14, 18, 24, 32, 48, 72]))
+        font = _font(rng.choice([14, 18, 24, 32, 48, 72]))
         spot = (rng.randrange(width - 900), rng.randrange(height - 80))
         draw.text(spot, "Cơ quan xanh – ngăn nắp, gọn gàng 92,50", font=font, fill=colour())
     for _ in range(200):
@@ -123,16 +129,13 @@ def make_scene(size: tuple[int, int]) -> Any:
 def make_page(size: tuple[int, int]) -> Any:
     """A printed register photographed square-on, without grain: dark lines of text from 12
     to 40 px over ruled paper, the filters' hardest case."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     page = Image.new("RGB", size, (228, 226, 214))
     draw = ImageDraw.Draw(page)
     line = "Sổ theo dõi hồ sơ – ngăn nắp, gọn gàng 92,50 · 07/12/2026 " * 3
     for band, px in enumerate((12, 16, 20, 28, 40)):
-        try:
-            font: Any = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", px)
-        except OSError:
-            font = ImageFont.load_default(px)
+        font = _font(px)
         for row in range(6):
             draw.text((20, 40 + band * 290 + row * (px + 8)), line, font=font, fill=(20, 20, 30))
     for x in range(0, size[0], 64):

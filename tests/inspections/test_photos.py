@@ -12,7 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from PIL import Image, ImageFile, ImageOps, PngImagePlugin
+from PIL import (
+    Image,
+    ImageChops,
+    ImageDraw,
+    ImageFile,
+    ImageFont,
+    ImageOps,
+    ImageStat,
+    PngImagePlugin,
+)
 
 from inspections.errors import DomainError, Problem
 from inspections.photos import process_upload
@@ -312,8 +321,6 @@ def test_small_printed_text_stays_sharp_in_the_display_copy() -> None:
     31 dB of the best possible 1600 px copy once saved. libvips' Lanczos 3 gives 32.8 dB and
     Pillow's bicubic 32.0; Pillow's Hamming (28.6 dB) blurs the smallest text, which a
     reviewer must still read."""
-    from PIL import ImageChops, ImageDraw, ImageFont, ImageStat
-
     page = Image.new("RGB", (2048, 1536), (228, 226, 214))
     draw = ImageDraw.Draw(page)
     for band, size in enumerate((12, 16, 20, 28, 40)):
